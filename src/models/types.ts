@@ -44,3 +44,24 @@ export interface Score {
   model: { name: string; version: string; featureSpecHash: string };
   scoredAt: number;
 }
+
+/**
+ * What the models need from the feature engine (src/features implements it). Kept
+ * structural here so scorers and the scoring pipeline depend on a shape, not a class.
+ */
+export interface FeatureEngineLike {
+  /** Number of features per event, in spec order. */
+  readonly dim: number;
+  /** The feature spec the engine computes (its hash is checked against the bundle's). */
+  readonly spec?: { readonly hash: string; readonly features: readonly { readonly name: string }[] };
+  /** Features of `a` against the current state, written to `out[offset..offset+dim)`; no learning. */
+  extract(a: import('../events/activity.js').Activity, out: Float32Array, offset: number): void;
+  /** Update the state with `a`. */
+  learn(a: import('../events/activity.js').Activity): void;
+  /** extract then learn in one pass (optional fast path for the training replay). */
+  process?(a: import('../events/activity.js').Activity, out: Float32Array, offset: number): void;
+  /** Compact snapshot of the state (the bundle's profiles file). */
+  snapshot(): Uint8Array;
+  /** Counts behind the features of `a` for reason texts (user/tenant prevalence of its values…). */
+  context?(a: import('../events/activity.js').Activity): unknown;
+}

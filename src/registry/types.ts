@@ -36,14 +36,39 @@ export interface RegisteredModel {
   updatedAt: number;
 }
 
+/** One move of an alias, kept forever (MLflow itself keeps no such audit log). */
 export interface AliasMove {
   name: string;
   alias: string;
+  /** Version the alias pointed at before (null: it did not exist). */
   from: string | null;
+  /** Version it points at after (null: the alias was deleted). */
   to: string | null;
+  /** `rollback` moves are undone promotions; rollback walks back over them. */
+  kind: 'set' | 'delete' | 'rollback';
   who: string;
   why: string;
   at: number;
+}
+
+export interface AliasAudit {
+  who: string;
+  why: string;
+  kind?: 'set' | 'rollback';
+}
+
+/** A training run as the registry records it (an MLflow run, or a JSON record when embedded). */
+export interface RunInput {
+  experiment: string;
+  runName?: string;
+  params: Record<string, string | number | boolean>;
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+}
+
+export interface RunRecord {
+  runId: string;
+  experimentId: string;
 }
 
 export interface ModelRegistry {
@@ -55,9 +80,14 @@ export interface ModelRegistry {
   getVersion(name: string, version: string): Promise<ModelVersion>;
   listVersions(name: string): Promise<ModelVersion[]>;
   getByAlias(name: string, alias: string): Promise<ModelVersion>;
-  setAlias(name: string, alias: string, version: string, audit: { who: string; why: string }): Promise<AliasMove>;
+  setVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
+  /** Points `alias` at an existing version (NOT_FOUND otherwise) and records the move. */
+  setAlias(name: string, alias: string, version: string, audit: AliasAudit): Promise<AliasMove>;
   deleteAlias(name: string, alias: string, audit: { who: string; why: string }): Promise<AliasMove>;
+  /** Every move, oldest first. */
   aliasHistory(name: string, alias?: string): Promise<AliasMove[]>;
+  /** Records a training run (params, metrics, tags) that versions can link to. */
+  logRun(run: RunInput): Promise<RunRecord>;
 }
 
 /** The model topic's message (key = `${model}@${alias}`, topic compacted). Carries the location, never the model. */

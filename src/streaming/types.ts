@@ -21,6 +21,8 @@ export interface ConsumedBatch {
   topic: string;
   partition: number;
   messages: ConsumedMessage[];
+  /** Messages left in the partition after this batch (consumer lag), when the bus knows it. */
+  lag?: number;
 }
 
 export interface BusProducer {
@@ -31,21 +33,33 @@ export interface BusProducer {
   disconnect(): Promise<void>;
 }
 
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
 export interface ConsumerOptions {
   topics: string[];
   /** Consumer group; instances in one group split the partitions. Omit to read every partition (broadcast). */
   groupId?: string;
+  /** Where a group without committed offsets (or a broadcast consumer) starts: the oldest message, else only new ones. */
   fromBeginning?: boolean;
   /**
    * Called once per fetched batch. When it resolves, the batch's offsets may be committed:
    * handlers must only resolve after their outputs are acknowledged (at-least-once).
+   * A handler that throws makes the bus redeliver the batch (after a pause).
    */
   eachBatch: (batch: ConsumedBatch) => Promise<void>;
-  onPartitionsAssigned?: (assigned: Array<{ topic: string; partition: number }>) => Promise<void> | void;
-  onPartitionsRevoked?: (revoked: Array<{ topic: string; partition: number }>) => Promise<void> | void;
+  /** Awaited before the first batch of a newly assigned partition is delivered (state restore). */
+  onPartitionsAssigned?: (assigned: TopicPartition[]) => Promise<void> | void;
+  /** Called when partitions leave this consumer (rebalance, stop), after its in-flight batch. */
+  onPartitionsRevoked?: (revoked: TopicPartition[]) => Promise<void> | void;
+  /** Upper bound of messages per delivered batch (the in-process bus honours it; Kafka uses fetch sizes). */
+  maxBatchSize?: number;
 }
 
 export interface BusConsumer {
+  /** Joins, then keeps delivering batches in the background; resolves once consuming has started. */
   run(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,5 +69,9 @@ export interface EventBus {
   ensureTopics(topics: Array<{ name: string; partitions?: number; compacted?: boolean }>): Promise<void>;
   producer(): Promise<BusProducer>;
   consumer(options: ConsumerOptions): BusConsumer;
+  /** Next offset to be written, per partition (how far a reader must get to be caught up). */
+  endOffsets(topic: string): Promise<Array<{ partition: number; offset: string }>>;
+  /** True while the bus can be reached (readiness). */
+  connected(): boolean;
   close(): Promise<void>;
 }

@@ -1,0 +1,76 @@
+/**
+ * Microsoft directory operations (Entra ID audit log, and the same operations in the
+ * O365 unified audit log's AzureActiveDirectory workload, where they end with a full
+ * stop: "Add user."). One table for both, keyed by `directoryKey(name)`.
+ */
+import type { Action } from '../../activity.js';
+
+/** "Add member to role." / "Update application – Certificates and secrets management " → one spelling. */
+export function directoryKey(name: string): string {
+  return name.trim().replace(/\.$/, '').replace(/[\u2013\u2014]/g, '-').replace(/\s+/g, ' ').toLowerCase();
+}
+
+export const DIRECTORY_ACTIONS: ReadonlyMap<string, Action> = new Map<string, Action>([
+  ['add user', 'user_create'],
+  ['invite external user', 'user_create'],
+  ['delete user', 'user_delete'],
+  ['hard delete user', 'user_delete'],
+  ['update user', 'user_modify'],
+  ['restore user', 'user_enable'],
+  ['disable account', 'user_disable'],
+  ['enable account', 'user_enable'],
+  ['add member to role', 'role_assign'],
+  ['add eligible member to role', 'role_assign'],
+  ['add member to role completed (pim activation)', 'role_assign'],
+  ['add scoped member to role', 'role_assign'],
+  ['create role assignment', 'role_assign'],
+  ['user has elevated their access to user access administrator for their azure resources', 'role_assign'],
+  ['remove member from role', 'role_remove'],
+  ['remove eligible member from role', 'role_remove'],
+  ['delete role assignment', 'role_remove'],
+  ['add member to group', 'group_change'],
+  ['remove member from group', 'group_change'],
+  ['add owner to group', 'group_change'],
+  ['add group', 'group_change'],
+  ['delete group', 'group_change'],
+  ['consent to application', 'oauth_consent'],
+  ['add delegated permission grant', 'oauth_consent'],
+  ['add app role assignment to service principal', 'oauth_consent'],
+  ['add app role assignment grant to user', 'oauth_consent'],
+  ['add application', 'app_create'],
+  ['add service principal', 'app_create'],
+  ['add owner to application', 'app_create'],
+  ['add owner to service principal', 'app_create'],
+  ['update application - certificates and secrets management', 'app_credential_add'],
+  ['add service principal credentials', 'app_credential_add'],
+  ['update service principal', 'app_credential_add'],
+  ['reset user password', 'password_reset'],
+  ['reset password (by admin)', 'password_reset'],
+  ['change user password', 'password_change'],
+  ['change password (self-service)', 'password_change'],
+  ['reset password (self-service)', 'password_reset'],
+  ['user registered security info', 'mfa_change'],
+  ['user deleted security info', 'mfa_change'],
+  ['user changed default security info', 'mfa_change'],
+  ['admin registered security info', 'mfa_change'],
+  ['admin deleted security info', 'mfa_change'],
+  ['update per-user mfa', 'mfa_change'],
+  ['disable strong authentication', 'mfa_change'],
+  ['set domain authentication', 'admin_setting_change'],
+  ['set federation settings on domain', 'admin_setting_change'],
+  ['add unverified domain', 'admin_setting_change'],
+  ['verify domain', 'admin_setting_change'],
+  ['set company information', 'admin_setting_change'],
+  ['update policy', 'admin_setting_change'],
+  ['add policy', 'admin_setting_change'],
+  ['delete policy', 'admin_setting_change'],
+  ['add conditional access policy', 'admin_setting_change'],
+  ['update conditional access policy', 'admin_setting_change'],
+  ['delete conditional access policy', 'admin_setting_change'],
+  ['authentication methods policy update', 'admin_setting_change'],
+  ['update authentication methods policy', 'admin_setting_change'],
+  ['set partnership', 'admin_setting_change'],
+  ['update stsrefreshtokenvalidfrom timestamp', 'session_revoke'],
+  ['revoke sign in sessions', 'session_revoke'],
+  ['invalidate all refresh tokens for a user', 'session_revoke'],
+]);

@@ -1,0 +1,134 @@
+/**
+ * THE scoring path, shared by `threatlab score`, the stream scorer and POST /v1/score:
+ * features → model → reasons → state update, inline, in arrival order.
+ *
+ * Each event's features are extracted against the state left by the events before it
+ * (so a burst of failed logins inside one batch is seen as a burst), then the event
+ * is learned — unless it is an alert and `learnAlerts` is false (the default). Not
+ * learning alerts keeps an attack from teaching the profiles that it is normal: the
+ * attacker's second sign-in from a new country is still "first from that country".
+ * The cost: a genuine change (a user who really moved) keeps scoring high until an
+ * analyst's false_positive feedback is trained in or the profiles are rebuilt; the
+ * alert budget bounds how many alerts that can produce.
+ *
+ * The learn decision must be made per event, before the next event's features, but
+ * tfjs is fast only on whole batches. So the decision uses the inline score of the
+ * components that run per row in TypeScript (prevalence, k-means); the tfjs
+ * components then score the whole batch at once. Because the combination is
+ * max-style, an event the inline score flags is always an alert; an event flagged
+ * only by the autoencoder or classifier is learned (documented gap).
+ */
+import type { Activity } from '../events/activity.js';
+import { ThreatlabError } from '../errors/index.js';
+import type { LoadedModel } from './model.js';
+import type { FeatureEngineLike, FeatureMatrix, Score } from './types.js';
+
+export interface ModelRef {
+  name: string;
+  version: string;
+}
+
+export interface ScoringPipelineOptions {
+  modelRef: ModelRef;
+  /** Learn events scored at or above the threshold into the profiles (default false, see above). */
+  learnAlerts?: boolean;
+  /** Reasons per score (default 4). */
+  maxReasons?: number;
+}
+
+/** The event's value of a prevalence dimension, for reason texts. */
+export function dimensionValue(a: Activity, dimension: string): string | null {
+  switch (dimension) {
+    case 'country': return a.geo?.country ?? null;
+    case 'city': return a.geo?.city ? `${a.geo.city}${a.geo.country ? `, ${a.geo.country}` : ''}` : null;
+    case 'asn': return a.asn === null ? null : `AS${a.asn}${a.asnOrg ? ` ${a.asnOrg}` : ''}`;
+    case 'ip24': return a.ip ? (/^\d+\.\d+\.\d+\.\d+$/.test(a.ip) ? `${a.ip.split('.').slice(0, 3).join('.')}.0/24` : a.ip) : null;
+    case 'device': return a.device ? [a.device.family, a.device.os, a.device.browser].filter(Boolean).join(' / ') || null : null;
+    case 'user_agent': return a.userAgent;
+    case 'app': return a.app || null;
+    case 'action': return a.action;
+    default: return null;
+  }
+}
+
+const round = (v: number) => Math.round(v * 1e6) / 1e6;
+
+export class ScoringPipeline {
+  private model: LoadedModel;
+  private modelRef: ModelRef;
+  private readonly learnAlerts: boolean;
+  private readonly maxReasons: number;
+
+  constructor(model: LoadedModel, readonly engine: FeatureEngineLike, opts: ScoringPipelineOptions) {
+    ScoringPipeline.check(model, engine);
+    this.model = model;
+    this.modelRef = opts.modelRef;
+    this.learnAlerts = opts.learnAlerts ?? model.manifest.learnAlerts ?? false;
+    this.maxReasons = opts.maxReasons ?? 4;
+  }
+
+  private static check(model: LoadedModel, engine: FeatureEngineLike): void {
+    const m = model.manifest;
+    if (engine.spec && engine.spec.hash !== m.featureSpecHash) {
+      throw new ThreatlabError('THREATLAB_FEATURE_SPEC_MISMATCH', `model ${m.name} was trained on feature spec ${m.featureSpecHash}, but the feature engine computes feature spec ${engine.spec.hash}`, { details: { bundle: m.featureSpecHash, engine: engine.spec.hash } });
+    }
+    if (engine.dim !== m.featureNames.length) {
+      throw new ThreatlabError('THREATLAB_FEATURE_SPEC_MISMATCH', `model ${m.name} expects ${m.featureNames.length} features, the feature engine computes ${engine.dim}`);
+    }
+  }
+
+  get currentModel(): { model: LoadedModel; modelRef: ModelRef } {
+    return { model: this.model, modelRef: this.modelRef };
+  }
+
+  /** Replaces the model between batches; the engine (live profiles) is kept, so the spec must match. */
+  swapModel(model: LoadedModel, modelRef: ModelRef): void {
+    ScoringPipeline.check(model, this.engine);
+    this.model = model;
+    this.modelRef = modelRef;
+  }
+
+  /** One Score per activity, in order. Synchronous: no promise per event. */
+  scoreBatch(activities: readonly Activity[], now: number = Date.now()): Score[] {
+    const model = this.model;
+    const dim = this.engine.dim;
+    const n = activities.length;
+    const data = new Float32Array(n * dim);
+    const threshold = model.manifest.threshold;
+    for (let i = 0; i < n; i++) {
+      const a = activities[i];
+      this.engine.extract(a, data, i * dim);
+      if (this.learnAlerts) {
+        this.engine.learn(a);
+        continue;
+      }
+      const inline = model.scoreInline({ data: data.subarray(i * dim, (i + 1) * dim), rows: 1, dim })[0];
+      if (!(inline >= threshold)) this.engine.learn(a);
+    }
+    const x: FeatureMatrix = { data, rows: n, dim };
+    const scored = model.scoreMatrix(x);
+    const ref = { name: this.modelRef.name, version: this.modelRef.version, featureSpecHash: model.manifest.featureSpecHash };
+    const out: Score[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = activities[i];
+      const s = scored.score[i];
+      const score = Number.isFinite(s) ? s : 0;
+      const components: Record<string, number> = {};
+      for (const [k, v] of Object.entries(scored.components)) components[k] = round(v[i]);
+      out[i] = {
+        eventId: a.id,
+        tenant: a.tenant,
+        user: a.user,
+        time: a.time,
+        score: round(score),
+        alert: score >= threshold,
+        severity: model.severity(score),
+        components,
+        reasons: model.explain(x, i, scored, { top: this.maxReasons, dimensionValue: (d) => dimensionValue(a, d) }),
+        model: ref,
+        scoredAt: now,
+      };
+    }
+    return out;
+  }
+}

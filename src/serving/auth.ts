@@ -1,0 +1,21 @@
+/**
+ * The API token check for mutating routes. Both sides are hashed first so that
+ * `timingSafeEqual` compares equal-length buffers and the comparison time says nothing
+ * about the token's length or prefix.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/** The token a request carries: `Authorization: Bearer …` or `x-api-token: …`. */
+export function presentedToken(headers: Record<string, string | string[] | undefined>): string | null {
+  const auth = headers.authorization;
+  if (typeof auth === 'string' && auth.toLowerCase().startsWith('bearer ')) return auth.slice(7).trim();
+  const header = headers['x-api-token'];
+  return typeof header === 'string' ? header : null;
+}
+
+export function tokenMatches(expected: string, presented: string | null): boolean {
+  if (presented === null) return false;
+  return timingSafeEqual(digest(expected), digest(presented));
+}

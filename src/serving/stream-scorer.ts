@@ -1,0 +1,281 @@
+/**
+ * The stream scorer: one consumer-group member on the activities topic. Per input batch
+ * it decodes every message (raw vendor record or Activity), scores the good ones with the
+ * partition's pipeline (its own profiles, the current model), and sends scores, alerts
+ * and dead letters in ONE acknowledged `sendBatch`; only then does the handler resolve,
+ * so offsets are committed after the outputs exist (at-least-once; outputs carry
+ * `eventId` for de-duplication). Every input becomes exactly one score or one dead
+ * letter; nothing an input contains can throw out of the handler.
+ */
+import type { Logger } from 'pino';
+import { describeError } from '../errors/index.js';
+import type { Activity } from '../events/activity.js';
+import type { Score } from '../models/types.js';
+import type { BusConsumer, BusMessage, BusProducer, ConsumedBatch, ConsumedMessage, EventBus, TopicPartition } from '../streaming/types.js';
+import type { CheckpointStore } from './checkpoints.js';
+import type { ServingMetrics } from './metrics.js';
+import type { ModelManager } from './model-manager.js';
+import { RoleStats } from './role-stats.js';
+import type { DecodeResult, PartitionPipeline, ServingRuntime } from './runtime-types.js';
+import type { DeadLetter } from './schemas.js';
+import { stringifyDeadLetter, stringifyScore } from './serializers.js';
+
+const RAW_LIMIT = 64 * 1024;
+
+export interface StreamTopics {
+  activities: string;
+  scores: string;
+  alerts: string;
+  deadLetter: string;
+}
+
+export interface StreamScorerOptions {
+  bus: EventBus;
+  producer: BusProducer;
+  runtime: ServingRuntime;
+  models: ModelManager;
+  metrics: ServingMetrics;
+  logger: Logger;
+  topics: StreamTopics;
+  groupId: string;
+  inputFormat: string;
+  checkpoints?: CheckpointStore;
+  /** How often each owned partition's profiles are checkpointed. */
+  checkpointIntervalMs?: number;
+  maxBatchSize?: number;
+}
+
+export class StreamScorer {
+  private pipeline: PartitionPipeline | null = null;
+  private shadowPipeline: PartitionPipeline | null = null;
+  /** Users seen per owned partition: what that partition's checkpoint holds. */
+  private readonly usersByPartition = new Map<number, Set<string>>();
+  private readonly lastCheckpoint = new Map<number, number>();
+  private consumer: BusConsumer | null = null;
+  readonly stats = { champion: new RoleStats(), shadow: new RoleStats() };
+  /** Totals since start, for the demo summary and tests. */
+  readonly totals = { inputs: 0, scored: 0, alerts: 0, deadLetters: 0, batches: 0 };
+  /** Optional tap on every acknowledged batch of scores (the demo collects them). */
+  onScores: ((scores: Score[], activities: Activity[]) => void) | null = null;
+
+  constructor(private readonly options: StreamScorerOptions) {
+    options.models.onSwap((role, model) => {
+      // Same feature spec (the runtime refuses others), so the live profiles stay.
+      if (role === 'champion') this.pipeline?.swapModel(model);
+      else if (this.shadowPipeline) this.shadowPipeline.swapModel(model);
+      else this.shadowPipeline = options.runtime.newPipeline(model);
+    });
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    this.consumer = o.bus.consumer({
+      topics: [o.topics.activities],
+      groupId: o.groupId,
+      fromBeginning: true,
+      maxBatchSize: o.maxBatchSize,
+      eachBatch: (batch) => this.onBatch(batch),
+      onPartitionsAssigned: (tps) => this.onAssigned(tps),
+      onPartitionsRevoked: (tps) => this.onRevoked(tps),
+    });
+    await this.consumer.run();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = null;
+  }
+
+  /** Partitions this instance owns now. */
+  ownedPartitions(): number[] {
+    return [...this.usersByPartition.keys()].sort((a, b) => a - b);
+  }
+
+  /** The profiles start from the model's training replay (a warm start), created with the first model. */
+  private ensurePipeline(): PartitionPipeline {
+    if (this.pipeline) return this.pipeline;
+    const model = this.options.models.champion;
+    if (!model) throw new Error('no model loaded yet');
+    this.pipeline = this.options.runtime.newPipeline(model);
+    const shadow = this.options.models.shadow;
+    if (shadow && !this.shadowPipeline) this.shadowPipeline = this.options.runtime.newPipeline(shadow);
+    return this.pipeline;
+  }
+
+  private async onAssigned(tps: TopicPartition[]): Promise<void> {
+    const pipeline = this.ensurePipeline();
+    for (const tp of tps) {
+      if (tp.topic !== this.options.topics.activities) continue;
+      this.usersByPartition.set(tp.partition, new Set());
+      this.lastCheckpoint.set(tp.partition, Date.now());
+      const saved = await this.options.checkpoints?.load(tp.topic, tp.partition);
+      if (!saved) continue;
+      try {
+        pipeline.merge(saved);
+        this.options.metrics.checkpoints.inc({ outcome: 'restored' });
+        this.options.logger.info({ partition: tp.partition, bytes: saved.byteLength }, 'profiles restored from checkpoint');
+      } catch (err) {
+        this.options.metrics.checkpoints.inc({ outcome: 'restore_failed' });
+        this.options.logger.warn({ partition: tp.partition, err: describeError(err) }, 'checkpoint restore failed; using the model profiles');
+      }
+    }
+  }
+
+  private async onRevoked(tps: TopicPartition[]): Promise<void> {
+    for (const tp of tps) {
+      if (!this.usersByPartition.has(tp.partition)) continue;
+      await this.checkpoint(tp.partition);
+      this.usersByPartition.delete(tp.partition);
+      this.options.metrics.consumerLag.remove({ topic: tp.topic, partition: String(tp.partition) });
+    }
+  }
+
+  private async checkpoint(partition: number): Promise<void> {
+    const store = this.options.checkpoints;
+    const users = this.usersByPartition.get(partition);
+    if (!store || !this.pipeline || !users) return;
+    try {
+      await store.save(this.options.topics.activities, partition, this.pipeline.snapshotUsers(users));
+      this.options.metrics.checkpoints.inc({ outcome: 'saved' });
+    } catch (err) {
+      this.options.metrics.checkpoints.inc({ outcome: 'save_failed' });
+      this.options.logger.warn({ partition, err: describeError(err) }, 'checkpoint save failed');
+    }
+    this.lastCheckpoint.set(partition, Date.now());
+  }
+
+  /** Writes every owned partition's checkpoint now (shutdown). */
+  async checkpointAll(): Promise<void> {
+    for (const p of this.usersByPartition.keys()) await this.checkpoint(p);
+  }
+
+  private deadLetter(m: ConsumedMessage, reason: string, detail: string): DeadLetter {
+    const raw = m.value === null ? '' : m.value.toString('utf8', 0, Math.min(m.value.length, RAW_LIMIT));
+    return { reason, detail, raw, topic: m.topic, partition: m.partition, offset: m.offset, at: Date.now() };
+  }
+
+  private async onBatch(batch: ConsumedBatch): Promise<void> {
+    const o = this.options;
+    const started = performance.now();
+    const pipeline = this.ensurePipeline();
+    let users = this.usersByPartition.get(batch.partition);
+    if (!users) {
+      users = new Set();
+      this.usersByPartition.set(batch.partition, users);
+    }
+    const activities: Activity[] = [];
+    const sources: ConsumedMessage[] = [];
+    const letters: DeadLetter[] = [];
+    for (const m of batch.messages) {
+      if (m.value === null || m.value.length === 0) {
+        letters.push(this.deadLetter(m, 'empty_message', 'the message has no value'));
+        continue;
+      }
+      let result: DecodeResult;
+      try {
+        result = o.runtime.decode(m.value.toString('utf8'), o.inputFormat);
+      } catch (err) {
+        result = { ok: false, reason: 'decode_failed', detail: describeError(err) };
+      }
+      if (result.ok && result.activities.length === 0) result = { ok: false, reason: 'no_events', detail: 'the record holds no events' };
+      if (result.ok) {
+        for (const a of result.activities) {
+          activities.push(a);
+          sources.push(m);
+          users.add(a.user);
+        }
+      } else {
+        letters.push(this.deadLetter(m, result.reason, result.detail));
+      }
+    }
+
+    const { scores, failed } = scoreIsolated(pipeline, activities);
+    for (const i of failed.indices) letters.push(this.deadLetter(sources[i], 'scoring_failed', failed.reason));
+    const scored = failed.indices.length ? activities.filter((_, i) => !failed.indices.includes(i)) : activities;
+    const shadowScores = this.scoreShadow(scored);
+
+    const scoreMessages: BusMessage[] = new Array(scores.length);
+    const alertMessages: BusMessage[] = [];
+    for (let i = 0; i < scores.length; i++) {
+      const s = scores[i];
+      const value = Buffer.from(stringifyScore(s));
+      scoreMessages[i] = { key: s.user, value };
+      if (s.alert) alertMessages.push({ key: s.user, value });
+    }
+    const letterMessages: BusMessage[] = letters.map((l) => ({ key: null, value: Buffer.from(stringifyDeadLetter(l)) }));
+    // One acknowledged round trip for all outputs; a failure throws and the batch is redelivered.
+    await o.producer.sendBatch([
+      { topic: o.topics.scores, messages: scoreMessages },
+      { topic: o.topics.alerts, messages: alertMessages },
+      { topic: o.topics.deadLetter, messages: letterMessages },
+    ]);
+
+    const ackedAt = Date.now();
+    const m = o.metrics;
+    m.eventsIn.inc({ source: 'stream' }, batch.messages.length);
+    m.scoresOut.inc({ source: 'stream' }, scores.length);
+    if (alertMessages.length) m.alerts.inc({ role: 'champion' }, alertMessages.length);
+    for (const l of letters) m.deadLetters.inc({ reason: l.reason });
+    if (batch.lag !== undefined) m.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, batch.lag);
+    m.batchSeconds.observe({ source: 'stream' }, (performance.now() - started) / 1000);
+    for (const src of batch.messages) m.endToEndSeconds.observe(Math.max(0, ackedAt - src.timestamp) / 1000);
+    for (const s of scores) m.scoreDistribution.observe({ role: 'champion' }, s.score);
+    this.stats.champion.add(scores);
+    if (shadowScores) this.stats.shadow.add(shadowScores);
+    this.totals.inputs += batch.messages.length;
+    this.totals.scored += scores.length;
+    this.totals.alerts += alertMessages.length;
+    this.totals.deadLetters += letters.length;
+    this.totals.batches++;
+    this.onScores?.(scores, scored);
+
+    if (ackedAt - (this.lastCheckpoint.get(batch.partition) ?? 0) >= (o.checkpointIntervalMs ?? 60_000)) {
+      await this.checkpoint(batch.partition);
+    }
+  }
+
+  /** Shadow scores feed metrics and /v1/model only; they are never emitted. */
+  private scoreShadow(activities: Activity[]): Score[] | null {
+    const pipeline = this.shadowPipeline;
+    if (!pipeline || activities.length === 0) return null;
+    try {
+      // Shadow pipelines keep their own profiles: the champion's must not see an event twice.
+      const scores = pipeline.scoreBatch(activities);
+      const m = this.options.metrics;
+      let alerts = 0;
+      for (const s of scores) {
+        m.scoreDistribution.observe({ role: 'shadow' }, s.score);
+        if (s.alert) alerts++;
+      }
+      if (alerts) m.alerts.inc({ role: 'shadow' }, alerts);
+      return scores;
+    } catch (err) {
+      this.options.logger.warn({ err: describeError(err) }, 'shadow scoring failed');
+      return null;
+    }
+  }
+}
+
+/**
+ * Scores a batch; if the batch throws, scores each activity alone so one poisonous
+ * event goes to the dead-letter topic instead of taking its batch with it.
+ */
+export function scoreIsolated(pipeline: PartitionPipeline, activities: Activity[]): { scores: Score[]; failed: { indices: number[]; reason: string } } {
+  if (activities.length === 0) return { scores: [], failed: { indices: [], reason: '' } };
+  try {
+    return { scores: pipeline.scoreBatch(activities), failed: { indices: [], reason: '' } };
+  } catch (batchErr) {
+    const scores: Score[] = [];
+    const indices: number[] = [];
+    let reason = describeError(batchErr);
+    activities.forEach((a, i) => {
+      try {
+        scores.push(...pipeline.scoreBatch([a]));
+      } catch (err) {
+        indices.push(i);
+        reason = describeError(err);
+      }
+    });
+    return { scores, failed: { indices, reason } };
+  }
+}

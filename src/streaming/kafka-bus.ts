@@ -1,0 +1,266 @@
+/**
+ * The EventBus on Apache Kafka (kafkajs). Producers wait for every in-sync replica
+ * (acks = -1) and send uncompressed (gzip would cost more CPU than the network saves on
+ * loopback or in one rack); consumers take whole batches, resolve offsets only after
+ * the handler's outputs are acknowledged and commit on kafkajs's interval: at-least-once.
+ * A consumer without a group gets a group of its own, so it reads every partition.
+ */
+import { randomUUID } from 'node:crypto';
+import { CompressionTypes, Kafka, Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { ThreatlabError } from '../errors/index.js';
+import { kafkaLevelFor, kafkaLogCreator } from './kafka-logger.js';
+import type {
+  BusConsumer, BusMessage, BusProducer, ConsumedMessage, ConsumerOptions, EventBus, TopicPartition,
+} from './types.js';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** Partitions for topics this bus creates without an explicit count. */
+  defaultPartitions?: number;
+  /** How often resolved offsets are committed (ms). */
+  commitIntervalMs?: number;
+}
+
+function unavailable(action: string, err: unknown): ThreatlabError {
+  return new ThreatlabError('THREATLAB_BUS_UNAVAILABLE', `Kafka ${action} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
+
+function toKafkaMessages(messages: BusMessage[]): Array<{ key: string | null; value: Buffer | null; headers?: Record<string, string> }> {
+  // Same shape already; copying would be a per-event allocation on the hot path.
+  return messages;
+}
+
+function headerText(value: Buffer | string | Array<Buffer | string> | undefined): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return value.map((v) => v.toString()).join(',');
+  return value.toString();
+}
+
+function fromKafka(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+  let headers: Record<string, string> | undefined;
+  if (m.headers) {
+    headers = {};
+    for (const [k, v] of Object.entries(m.headers)) headers[k] = headerText(v);
+  }
+  return {
+    topic, partition, offset: m.offset, timestamp: Number(m.timestamp),
+    key: m.key === null ? null : m.key.toString('utf8'), value: m.value, headers,
+  };
+}
+
+export class KafkaBus implements EventBus {
+  readonly kind = 'kafka' as const;
+  readonly kafka: Kafka;
+  private readonly live = new Set<{ close(): Promise<void> }>();
+  /** Clients that are connected now; the bus is "connected" while at least one is and none crashed for good. */
+  private connectedClients = 0;
+  private crashed = false;
+  private closed = false;
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: kafkaLevelFor(options.logger),
+      logCreator: kafkaLogCreator(options.logger),
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
+  }
+
+  connected(): boolean {
+    return !this.closed && this.connectedClients > 0 && !this.crashed;
+  }
+
+  /** Internal: clients report their connection state here. */
+  track(delta: 1 | -1): void {
+    this.connectedClients = Math.max(0, this.connectedClients + delta);
+  }
+
+  markCrashed(): void {
+    this.crashed = true;
+  }
+
+  async ensureTopics(topics: Array<{ name: string; partitions?: number; compacted?: boolean }>): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.name));
+      if (missing.length) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions ?? this.options.defaultPartitions ?? 1,
+            configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          })),
+        });
+      }
+    } catch (err) {
+      // Another instance creating the same topic at the same moment is not a failure.
+      if (!/already exists/i.test((err as Error)?.message ?? '')) throw unavailable('topic creation', err);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Partition count and end offsets of a topic (for lag, tests and benches). */
+  async endOffsets(topic: string): Promise<Array<{ partition: number; offset: string }>> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.map((o) => ({ partition: o.partition, offset: o.high }));
+    } catch (err) {
+      throw unavailable(`reading offsets of ${topic}`, err);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async producer(): Promise<BusProducer> {
+    // Idempotent + one request in flight: retried sends neither duplicate nor reorder a partition.
+    const producer: Producer = this.kafka.producer({
+      idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    producer.on(producer.events.CONNECT, () => this.track(1));
+    producer.on(producer.events.DISCONNECT, () => this.track(-1));
+    try {
+      await producer.connect();
+    } catch (err) {
+      throw unavailable('producer connect', err);
+    }
+    const handle = {
+      send: async (topic: string, messages: BusMessage[]) => {
+        if (!messages.length) return;
+        try {
+          await producer.send({ topic, messages: toKafkaMessages(messages), acks: -1, compression: CompressionTypes.None });
+        } catch (err) {
+          throw unavailable(`send to ${topic}`, err);
+        }
+      },
+      sendBatch: async (batches: Array<{ topic: string; messages: BusMessage[] }>) => {
+        const topicMessages = batches.filter((b) => b.messages.length).map((b) => ({ topic: b.topic, messages: toKafkaMessages(b.messages) }));
+        if (!topicMessages.length) return;
+        try {
+          await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+        } catch (err) {
+          throw unavailable('batch send', err);
+        }
+      },
+      disconnect: async () => {
+        this.live.delete(closer);
+        await producer.disconnect().catch(() => undefined);
+      },
+      close: async () => producer.disconnect(),
+    };
+    const closer = { close: () => handle.disconnect() };
+    this.live.add(closer);
+    return handle;
+  }
+
+  consumer(options: ConsumerOptions): BusConsumer {
+    const consumer = new KafkaConsumer(this, options, this.options);
+    this.live.add(consumer);
+    return consumer;
+  }
+
+  forget(client: { close(): Promise<void> }): void {
+    this.live.delete(client);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.live].map((c) => c.close().catch(() => undefined)));
+    this.live.clear();
+  }
+}
+
+const tpKey = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+
+class KafkaConsumer implements BusConsumer {
+  private consumer: Consumer | null = null;
+  private assigned = new Map<string, TopicPartition>();
+  /** Restores for newly assigned partitions; batches wait on it so no event is scored on cold state. */
+  private assignmentReady: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly bus: KafkaBus,
+    private readonly options: ConsumerOptions,
+    private readonly busOptions: KafkaBusOptions,
+  ) {}
+
+  async run(): Promise<void> {
+    if (this.consumer) return;
+    const broadcast = !this.options.groupId;
+    const groupId = this.options.groupId ?? `${this.busOptions.clientId}-broadcast-${randomUUID()}`;
+    const consumer = this.bus.kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: true });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CONNECT, () => this.bus.track(1));
+    consumer.on(consumer.events.DISCONNECT, () => this.bus.track(-1));
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.bus.markCrashed();
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => this.onJoin(e.payload.memberAssignment));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+      await consumer.run({
+        autoCommit: !broadcast,
+        autoCommitInterval: this.busOptions.commitIntervalMs ?? 1_000,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+          await this.assignmentReady;
+          if (!isRunning() || isStale()) return;
+          const messages = batch.messages.map((m) => fromKafka(batch.topic, batch.partition, m));
+          if (messages.length) {
+            await this.options.eachBatch({ topic: batch.topic, partition: batch.partition, messages, lag: Number(batch.offsetLag()) });
+          }
+          resolveOffset(batch.lastOffset());
+          await heartbeat();
+          if (!broadcast) await commitOffsetsIfNecessary();
+        },
+      });
+    } catch (err) {
+      throw unavailable(`consumer ${groupId} start`, err);
+    }
+  }
+
+  /** kafkajs reports only the new assignment: the difference with the old one is what moved. */
+  private onJoin(assignment: Record<string, number[]>): void {
+    const next = new Map<string, TopicPartition>();
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) next.set(tpKey({ topic, partition }), { topic, partition });
+    }
+    const revoked = [...this.assigned.values()].filter((tp) => !next.has(tpKey(tp)));
+    const added = [...next.values()].filter((tp) => !this.assigned.has(tpKey(tp)));
+    this.assigned = next;
+    const previous = this.assignmentReady;
+    this.assignmentReady = previous.then(async () => {
+      if (revoked.length) await this.options.onPartitionsRevoked?.(revoked);
+      if (added.length) await this.options.onPartitionsAssigned?.(added);
+    }).catch((err) => {
+      this.busOptions.logger.error({ err }, 'partition assignment handler failed');
+    });
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    this.consumer = null;
+    this.bus.forget(this);
+    await consumer.disconnect().catch(() => undefined);
+    const revoked = [...this.assigned.values()];
+    this.assigned.clear();
+    await this.assignmentReady;
+    if (revoked.length) await this.options.onPartitionsRevoked?.(revoked);
+  }
+
+  close(): Promise<void> {
+    return this.stop();
+  }
+}
