@@ -8,8 +8,9 @@ import { KERNEL_NAME } from './kernel.js';
 
 /** `../dist/<folder>/index.js`: a src/ folder's index.ts, as `npm run build` emits it. */
 const PUBLIC_ENTRY = /^\.\.\/dist\/[a-z][a-z-]*\/index\.js$/;
-/** Packages a notebook may import itself: tslab's display API exists only inside the kernel. */
+/** Packages a notebook may import itself: tslab's display API exists only inside the kernel. Node's built-ins (`node:fs`…) are allowed too. */
 const ALLOWED_PACKAGES = new Set(['tslab']);
+const isNodeBuiltin = (specifier: string) => specifier.startsWith('node:');
 
 export function notebookProblems(nb: Notebook, name: string): string[] {
   const problems: string[] = [];
@@ -20,8 +21,8 @@ export function notebookProblems(nb: Notebook, name: string): string[] {
   const kernel = (nb.metadata.kernelspec as { name?: string } | undefined)?.name;
   if (kernel !== KERNEL_NAME) problems.push(`${name}: kernel is ${JSON.stringify(kernel)}, expected "${KERNEL_NAME}"`);
   for (const specifier of importSpecifiers(nb)) {
-    if (!PUBLIC_ENTRY.test(specifier) && !ALLOWED_PACKAGES.has(specifier)) {
-      problems.push(`${name}: imports "${specifier}"; notebooks import only ../dist/<folder>/index.js (a src/ folder's public entry) and tslab`);
+    if (!PUBLIC_ENTRY.test(specifier) && !ALLOWED_PACKAGES.has(specifier) && !isNodeBuiltin(specifier)) {
+      problems.push(`${name}: imports "${specifier}"; notebooks import only ../dist/<folder>/index.js (a src/ folder's public entry), tslab and node: built-ins`);
     }
   }
   return problems;

@@ -45,7 +45,7 @@ export function installKafka(paths: InstallPaths, log: Log): void {
   fs.rmSync(building, { recursive: true, force: true });
   fs.mkdirSync(building, { recursive: true });
   runOrThrow(log, 'mvn', [
-    '-q', '-B',
+    '-q', '-B', '-Dstyle.color=never',
     'dependency:copy-dependencies',
     '-f', paths.kafkaPom,
     `-Dmaven.repo.local=${paths.mavenRepo}`,

@@ -47,6 +47,26 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+const HAS_PROC = fs.existsSync('/proc/self/cwd');
+
+/**
+ * Is `pid` still the daemon started in `dir`? Every daemon runs with its service folder
+ * as working directory, so a pid that was recycled for an unrelated process (after a
+ * reboot, or long after a crash) is never signalled.
+ */
+export function isDaemon(pid: number, dir: string): boolean {
+  if (!isAlive(pid)) return false;
+  if (!HAS_PROC) return true;
+  try {
+    const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+    // /proc shows the resolved path; the folder may sit behind a symlink.
+    const expected = fs.existsSync(dir) ? fs.realpathSync(dir) : dir;
+    return cwd === expected || cwd === `${expected} (deleted)`;
+  } catch {
+    return false;
+  }
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   for (const target of [-pid, pid]) {
     try {
@@ -58,8 +78,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** SIGTERM to the whole group, then SIGKILL if it has not exited within `graceMs`. */
-export async function stopDaemon(pid: number, graceMs = 15_000): Promise<void> {
-  if (!isAlive(pid)) return;
+export async function stopDaemon(pid: number, dir: string, graceMs = 15_000): Promise<void> {
+  if (!isDaemon(pid, dir)) return;
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);
@@ -68,8 +88,8 @@ export async function stopDaemon(pid: number, graceMs = 15_000): Promise<void> {
 }
 
 /** For process-exit handlers, where nothing asynchronous runs any more. */
-export function killDaemonNow(pid: number): void {
-  signalGroup(pid, 'SIGKILL');
+export function killDaemonNow(pid: number, dir: string): void {
+  if (isDaemon(pid, dir)) signalGroup(pid, 'SIGKILL');
 }
 
 export function tailFile(file: string, lines = 30): string {

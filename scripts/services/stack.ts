@@ -10,7 +10,7 @@ import { startKafka, kafkaAnswers } from './kafka.js';
 import { startMlflow, mlflowAnswers } from './mlflow.js';
 import { freePort } from './net.js';
 import { installPaths, BUCKET, KAFKA_VERSION, S3_CREDENTIALS, type InstallPaths } from './paths.js';
-import { isAlive, sleep, stopDaemon } from './proc.js';
+import { isAlive, isDaemon, sleep, stopDaemon } from './proc.js';
 import { startS3, s3Answers } from './s3.js';
 import { SERVICE_NAMES, type RunningService, type ServiceName } from './types.js';
 
@@ -62,7 +62,7 @@ export function missingInstall(install: InstallPaths, parts: readonly ServiceNam
 }
 
 async function answers(service: RunningService): Promise<boolean> {
-  if (!isAlive(service.pid)) return false;
+  if (!isDaemon(service.pid, path.dirname(service.logFile))) return false;
   try {
     if (service.name === 'kafka') return await kafkaAnswers(service.address);
     if (service.name === 's3') return await s3Answers(service.address);
@@ -90,7 +90,7 @@ export async function upStack(options: UpOptions): Promise<StackState> {
       if (known && (await answers(known))) {
         log(`${name}: already up at ${known.address}`);
       } else {
-        if (known) await stopDaemon(known.pid, 2000);
+        if (known) await stopDaemon(known.pid, path.dirname(known.logFile), 2000);
         delete state.services[name];
         toStart.push(name);
       }
@@ -129,7 +129,7 @@ export async function upStack(options: UpOptions): Promise<StackState> {
       await stopOrphans(options.dir);
       for (const name of toStart) {
         const service = state.services[name];
-        if (service) await stopDaemon(service.pid, 5000);
+        if (service) await stopDaemon(service.pid, path.dirname(service.logFile), 5000);
         delete state.services[name];
       }
       writeStack(state);
@@ -144,7 +144,7 @@ async function stopOrphans(dir: string): Promise<void> {
   const recorded = new Set(Object.values(readStack(dir).services).map((s) => s.pid));
   for (const name of SERVICE_NAMES) {
     const pid = readPid(path.join(dir, name, 'pid'));
-    if (pid && !recorded.has(pid)) await stopDaemon(pid, 5000);
+    if (pid && !recorded.has(pid)) await stopDaemon(pid, path.join(dir, name), 5000);
   }
 }
 
@@ -166,7 +166,7 @@ export async function downStack(dir: string, log: (line: string) => void = () =>
     for (const name of ['mlflow', 's3', 'kafka'] as const) {
       const service = state.services[name];
       if (!service) continue;
-      await stopDaemon(service.pid);
+      await stopDaemon(service.pid, path.dirname(service.logFile));
       delete state.services[name];
       writeStack(state);
       log(`${name}: stopped`);

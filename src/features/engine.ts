@@ -51,7 +51,19 @@ const SPEED_CAP = 100_000;
 /** Variance floor of the hourly baseline on the ln(1+x) scale: a user always at 0 is not infinitely surprised by 1. */
 const Z_VAR_FLOOR = 0.25;
 const RATIO_SMOOTHING: readonly number[] = [1, 1, 1, 1_000_000, 1, 1, 1, 1];
-const DOWNLOAD_ACTIONS = new Set<string>(['file_download', 'file_sync', 'data_export', 'repo_clone']);
+const SHARED_CLOCK = new LocalTime();
+const MAX_UA_CACHE = 65_536;
+const MAX_UA_LENGTH = 256;
+const DOWNLOAD = 1;
+const SENSITIVE = 2;
+const FAILURE = 4;
+const SHARE_OUT = 8;
+/** What an action counts as, looked up once per event. */
+const ACTION_BITS = new Map<string, number>([
+  ['file_download', DOWNLOAD], ['file_sync', DOWNLOAD], ['data_export', DOWNLOAD], ['repo_clone', DOWNLOAD],
+  ['login_failed', FAILURE], ['mfa_failed', FAILURE], ['file_share_external', SHARE_OUT], ['file_share_anonymous', SHARE_OUT],
+]);
+for (const a of SENSITIVE_ACTIONS) ACTION_BITS.set(a, (ACTION_BITS.get(a) ?? 0) | SENSITIVE);
 
 export class FeatureEngine {
   readonly spec: FeatureSpec = FEATURE_SPEC;
@@ -68,7 +80,8 @@ export class FeatureEngine {
   private readonly freeRows: number[] = [];
   private readonly store: UserStore;
   private readonly tenants = new TenantStore();
-  private readonly clock = new LocalTime();
+  /** Shared by all engines: offsets are a pure function of (zone, time), and building Intl formats is slow. */
+  private readonly clock = SHARED_CLOCK;
   private watermark = -Infinity;
   private tooLate = 0;
   private evicted = 0;
@@ -78,7 +91,31 @@ export class FeatureEngine {
   private localHour = 0;
   private weekday = 0;
   private zoneSource = 0; // 0 event's zone, 1 user's usual zone, 2 none (UTC)
+  private failed = 0;
+  private download = 0;
+  private external = 0;
+  private sensitive = 0;
+  private bytes = 0;
+  /** Tenant entry per category found by compute(), reused by update() while the tenant store's generation holds. */
+  private readonly tenantEntry = new Int32Array(CC);
+  /** Slot per category found by compute() for the same user, reused by update() (-1: not held). */
+  private readonly slotFound = new Int32Array(CC);
+  private slotFoundRow = -1;
+  private tenantEntryGeneration = -1;
+  /** Numeric keys → value ids, so city, ASN and IPv4 networks cost no string building per event. */
+  private readonly cityIds = new Map<number, number>();
+  private readonly asnIds = new Map<number, number>();
+  private readonly ip4Ids = new Map<number, number>();
+  private readonly uaIds = new Map<string, number>();
   private readonly objWords = new Uint32Array(OBJECT_WORDS);
+  private readonly win1 = new Float64Array(M);
+  private readonly win24 = new Float64Array(M);
+  /** The event's coordinates (NaN when not located), read by learnValue for city slots. */
+  private lat = NaN;
+  private lon = NaN;
+  private time = 0;
+  private located = false;
+  private privateIp = 0;
   private readonly ipWords = new Uint32Array(IP_WORDS);
   private prevLocIndex = -1;
 
@@ -108,6 +145,8 @@ export class FeatureEngine {
     const t = this.tenants.findTenant(a.tenant);
     this.resolveLocalTime(a, u);
     this.compute(a, u, t, out, offset);
+    this.tenantEntryGeneration = -1;
+    this.slotFoundRow = -1;
   }
 
   /** Updates the user's and tenant's state with `a`, in event time (late events go to their own bucket). */
@@ -115,7 +154,9 @@ export class FeatureEngine {
     this.resolve(a, true);
     const u = this.rowFor(a.user, a.tenant);
     this.resolveLocalTime(a, u);
-    this.update(a, u);
+    this.tenantEntryGeneration = -1;
+    this.slotFoundRow = -1;
+    this.update(a, u, this.tenants.tenant(a.tenant));
   }
 
   /** extract then learn: the common path, resolving the event's values once. */
@@ -123,9 +164,12 @@ export class FeatureEngine {
     this.resolve(a, true);
     const known = this.userIds.get(a.user) ?? -1;
     this.resolveLocalTime(a, known);
-    this.compute(a, known, this.tenants.findTenant(a.tenant), out, offset);
+    const t = this.tenants.tenant(a.tenant);
+    this.compute(a, known, t, out, offset);
+    this.tenantEntryGeneration = this.tenants.generation;
+    this.slotFoundRow = known >= 0 && this.store.c.events[known] > 0 ? known : -1;
     const u = known >= 0 ? known : this.rowFor(a.user, a.tenant);
-    this.update(a, u);
+    this.update(a, u, t);
   }
 
   stats(): FeatureEngineStats {
@@ -201,31 +245,55 @@ export class FeatureEngine {
 
   // ---------------------------------------------------------------- resolving inputs
 
-  /** Fills this.vals with the event's value id per category (0 = missing). */
+  /** Fills this.vals with the event's value id per category (0 = missing), and the event's facts. */
   private resolve(a: Activity, grow: boolean): void {
     if (grow && this.strings.size >= this.compactAt) this.compactStrings();
     const v = this.vals;
     const g = a.geo;
+    this.time = a.time;
+    this.located = g !== null && g.lat !== null && g.lon !== null && Number.isFinite(g.lat) && Number.isFinite(g.lon) && g.privateIp !== true;
+    this.lat = this.located ? g!.lat! : NaN;
+    this.lon = this.located ? g!.lon! : NaN;
+    this.privateIp = g !== null && g.privateIp === true ? 1 : 0;
     const country = g !== null ? g.country : null;
     v[0] = this.idOf(country, grow);
-    v[1] = g !== null && g.city ? this.idOf(country ? country + '/' + g.city : g.city, grow) : NO_VALUE;
-    v[2] = a.asn !== null && a.asn !== undefined ? this.idOf('AS' + a.asn, grow) : NO_VALUE;
+    v[1] = g !== null && g.city ? this.cityId(v[0], country, g.city, grow) : NO_VALUE;
+    v[2] = a.asn !== null && a.asn !== undefined ? this.numericId(this.asnIds, a.asn, 'AS', grow) : NO_VALUE;
     v[3] = this.idOf(a.device !== null ? a.device.family : null, grow);
-    v[4] = this.idOf(a.userAgent, grow);
+    v[4] = a.userAgent ? this.userAgentId(a.userAgent, grow) : NO_VALUE;
     v[5] = this.idOf(a.app, grow);
     v[6] = this.idOf(a.action, grow);
-    v[7] = a.ip ? this.idOf(ipNetwork(a.ip), grow) : NO_VALUE;
     v[8] = this.idOf(g !== null ? g.timeZone : null, grow);
 
-    this.objWords.fill(0);
-    this.ipWords.fill(0);
+    this.ipWords[0] = 0;
+    if (a.ip) {
+      const ip4 = parseIpv4(a.ip);
+      if (ip4 >= 0) {
+        v[7] = this.numericId(this.ip4Ids, Math.floor(ip4 / 256), '', grow);
+        this.ipWords[0] = 1 << (Math.imul(ip4 | 0, 0x9e3779b1) >>> 27);
+      } else {
+        v[7] = this.idOf(ipNetwork(a.ip), grow);
+        this.ipWords[0] = 1 << (fnv1a(a.ip) & 31);
+      }
+    } else {
+      v[7] = NO_VALUE;
+    }
+
+    const ow = this.objWords;
+    ow[0] = 0; ow[1] = 0; ow[2] = 0; ow[3] = 0;
     const o = a.object;
     const key = o !== null ? (o.id ?? o.name) : null;
     if (key) {
       const h = fnv1a(key);
       this.objWords[(h >>> 5) & (OBJECT_WORDS - 1)] = 1 << (h & 31);
     }
-    if (a.ip) this.ipWords[0] = 1 << (fnv1a(a.ip) & 31);
+    const bits = ACTION_BITS.get(a.action) ?? 0;
+    this.failed = a.outcome === 'failure' || (bits & FAILURE) !== 0 ? 1 : 0;
+    this.download = (bits & DOWNLOAD) !== 0 ? 1 : 0;
+    this.sensitive = (bits & SENSITIVE) !== 0 ? 1 : 0;
+    this.external = (bits & SHARE_OUT) !== 0 || (o !== null && o.external) ? 1 : 0;
+    const b = o !== null ? o.bytes : null;
+    this.bytes = b !== null && b > 0 && Number.isFinite(b) ? b : 0;
   }
 
   private idOf(s: string | null | undefined, grow: boolean): number {
@@ -235,16 +303,49 @@ export class FeatureEngine {
     return id === 0 ? UNSEEN_VALUE : id;
   }
 
+  /** City values are "country/city" (Springfield exists in many countries); keyed numerically to build the string once. */
+  private cityId(countryId: number, country: string | null, city: string, grow: boolean): number {
+    const nameId = this.idOf(city, grow);
+    if (nameId > 0 && countryId >= 0) {
+      const id = this.cityIds.get(countryId * 67_108_864 + nameId);
+      if (id !== undefined) return id;
+    }
+    const id = this.idOf(country ? country + '/' + city : city, grow);
+    if (id > 0 && nameId > 0 && countryId >= 0) this.cityIds.set(countryId * 67_108_864 + nameId, id);
+    return id;
+  }
+
+  /** Raw agent → id of its version-masked form, cached (browsers update monthly; a new version is not a new agent). */
+  private userAgentId(raw: string, grow: boolean): number {
+    const cached = this.uaIds.get(raw);
+    if (cached !== undefined) return cached;
+    const id = this.idOf(maskVersions(raw), grow);
+    if (id > 0) {
+      if (this.uaIds.size >= MAX_UA_CACHE) this.uaIds.clear();
+      this.uaIds.set(raw, id);
+    }
+    return id;
+  }
+
+  private numericId(map: Map<number, number>, key: number, prefix: string, grow: boolean): number {
+    const id = map.get(key);
+    if (id !== undefined) return id;
+    const text = prefix === 'AS' ? 'AS' + key : ipv4Network(key);
+    const found = this.idOf(text, grow);
+    if (found > 0) map.set(key, found);
+    return found;
+  }
+
   /** Local hour and weekday: the event location's zone, else the user's usual zone, else UTC. */
   private resolveLocalTime(a: Activity, u: number): void {
     let off = NaN;
     this.zoneSource = 0;
-    const zone = a.geo !== null ? a.geo.timeZone : null;
-    if (zone) off = this.clock.offsetMs(zone, a.time);
+    const zone = this.vals[TZ_CATEGORY] !== NO_VALUE ? a.geo!.timeZone : null;
+    if (zone) off = this.clock.offsetMs(zone, this.time);
     if (Number.isNaN(off) && u >= 0) {
       const tz = this.topValue(u, TZ_CATEGORY);
       if (tz > 0) {
-        off = this.clock.offsetMs(this.strings.value(tz), a.time);
+        off = this.clock.offsetMs(this.strings.value(tz), this.time);
         this.zoneSource = 1;
       }
     }
@@ -252,7 +353,7 @@ export class FeatureEngine {
       off = 0;
       this.zoneSource = 2;
     }
-    const local = a.time + off;
+    const local = this.time + off;
     const day = Math.floor(local / DAY_MS);
     this.localHour = Math.min(23, Math.floor((local - day * DAY_MS) / HOUR_MS));
     this.weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
@@ -263,7 +364,7 @@ export class FeatureEngine {
   private compute(a: Activity, u: number, t: number, out: Float32Array, o: number): void {
     const c = this.store.c;
     const known = u >= 0 && c.events[u] > 0;
-    const tSec = toSeconds(a.time);
+    const tSec = toSeconds(this.time);
     this.computeCategories(u, t, known, tSec, out, o);
     this.computeTime(u, known, out, o);
     this.computeTravel(a, u, known, tSec, out, o);
@@ -282,11 +383,13 @@ export class FeatureEngine {
       if (v === NO_VALUE) {
         out[p + CF.seenCount] = 0; out[p + CF.share] = 1; out[p + CF.firstTime] = 0; out[p + CF.daysSinceFirst] = 0;
         out[p + CF.peerUsers] = 0; out[p + CF.peerShare] = 1; out[p + CF.tenantFirstTime] = 0; out[p + CF.missing] = 1;
+        this.tenantEntry[cat] = -1;
         continue;
       }
       let seen = 0;
       let first = -1;
       let held = false;
+      this.slotFound[cat] = -1;
       if (known) {
         const base = u * S + SLOT_OFFSET[cat];
         for (let i = 0; i < SLOTS_PER_CATEGORY[cat]; i++) {
@@ -294,6 +397,7 @@ export class FeatureEngine {
             seen = c.slotCount[base + i];
             first = c.slotFirst[base + i];
             held = true;
+            this.slotFound[cat] = i;
             break;
           }
         }
@@ -305,6 +409,7 @@ export class FeatureEngine {
       out[p + CF.firstTime] = seenBefore ? 0 : 1;
       out[p + CF.daysSinceFirst] = seenBefore ? (tSec - first) / 86_400 : 0;
       const e = t >= 0 && v > 0 ? tenants.find(t, cat, v) : -1;
+      this.tenantEntry[cat] = e;
       const peers = e >= 0 ? Math.max(0, tenants.users[e] - (held ? 1 : 0)) : 0;
       out[p + CF.peerUsers] = peers;
       out[p + CF.peerShare] = others > 0 ? peers / others : 1;
@@ -327,10 +432,16 @@ export class FeatureEngine {
       const b = u * 24;
       let total = 0;
       let best = 0;
+      // Smoothed count of hour i = p[i-1] + 2 p[i] + p[i+1], around the clock, without modulo in the loop.
+      let prev = p[b + 23];
+      let cur = p[b];
       for (let i = 0; i < 24; i++) {
-        total += p[b + i];
-        const s = p[b + ((i + 23) % 24)] + 2 * p[b + i] + p[b + ((i + 1) % 24)];
+        const next = p[b + (i === 23 ? 0 : i + 1)];
+        total += cur;
+        const s = prev + 2 * cur + next;
         if (s > best) best = s;
+        prev = cur;
+        cur = next;
       }
       if (total > 0) {
         const s = p[b + ((h + 23) % 24)] + 2 * p[b + h] + p[b + ((h + 1) % 24)];
@@ -343,7 +454,6 @@ export class FeatureEngine {
   }
 
   private computeTravel(a: Activity, u: number, known: boolean, tSec: number, out: Float32Array, o: number): void {
-    const g = a.geo;
     this.prevLocIndex = -1;
     out[o + F.prevLocationKm] = 0;
     out[o + F.travelSpeedKmh] = 0;
@@ -352,20 +462,22 @@ export class FeatureEngine {
     out[o + F.usualLocationKm] = 0;
     out[o + F.noPrevLocation] = 1;
     out[o + F.usualLocationUnknown] = 1;
-    if (!isLocated(a)) {
+    if (!this.located) {
       out[o + F.locationMissing] = 1;
       return;
     }
     out[o + F.locationMissing] = 0;
     if (!known) return;
-    const lat = g!.lat!;
-    const lon = g!.lon!;
+    const lat = this.lat;
+    const lon = this.lon;
     const c = this.store.c;
-    const i = this.findPrevLocation(u, a.time);
+    const i = this.findPrevLocation(u, this.time);
+    const lat32 = Math.fround(lat);
+    const lon32 = Math.fround(lon);
     if (i >= 0) {
       const j = u * L + i;
-      const km = haversineKm(c.locLat[j], c.locLon[j], lat, lon);
-      const hours = (a.time - c.locTime[j]) / HOUR_MS;
+      const km = c.locLat[j] === lat32 && c.locLon[j] === lon32 ? 0 : haversineKm(c.locLat[j], c.locLon[j], lat, lon);
+      const hours = (this.time - c.locTime[j]) / HOUR_MS;
       const speed = Math.min(SPEED_CAP, km / Math.max(hours, 1 / 60));
       out[o + F.prevLocationKm] = km;
       out[o + F.hoursSincePrevLocation] = hours;
@@ -383,6 +495,7 @@ export class FeatureEngine {
       const clat = c.cityLat[cityBase + k];
       const clon = c.cityLon[cityBase + k];
       if (Number.isNaN(clat) || Number.isNaN(clon)) continue;
+      if (clat === lat32 && clon === lon32) { nearest = 0; break; } // in a usual city: no trigonometry needed
       const km = haversineKm(clat, clon, lat, lon);
       if (km < nearest) nearest = km;
     }
@@ -395,11 +508,11 @@ export class FeatureEngine {
   private computeRates(a: Activity, u: number, known: boolean, out: Float32Array, o: number): void {
     const c = this.store.c;
     // This event's own contribution: the windows include it.
-    const failed = isFailure(a) ? 1 : 0;
-    const download = DOWNLOAD_ACTIONS.has(a.action) ? 1 : 0;
-    const bytes = objectBytes(a);
-    const ext = isExternalShare(a) ? 1 : 0;
-    const sens = SENSITIVE_ACTIONS.has(a.action) ? 1 : 0;
+    const failed = this.failed;
+    const download = this.download;
+    const bytes = this.bytes;
+    const ext = this.external;
+    const sens = this.sensitive;
     let e1 = 1, f1 = failed, d1 = download, b1 = bytes, x1 = ext, s1 = sens;
     let e24 = 1, f24 = failed, d24 = download, b24 = bytes, x24 = ext, s24 = sens;
     const ow = this.objWords;
@@ -407,14 +520,15 @@ export class FeatureEngine {
     let o0 = ow[0], o1 = ow[1], o2 = ow[2], o3 = ow[3], ip1 = iw[0];
     let p0 = o0, p1 = o1, p2 = o2, p3 = o3, ip24 = ip1;
     if (known) {
-      const H = Math.floor(a.time / HOUR_MS);
+      const H = Math.floor(this.time / HOUR_MS);
       const head = c.ringHead[u];
       const bc = c.bucketCounts;
-      for (let k = 0; k < 24; k++) {
-        const hh = H - k;
-        if (hh > head) continue;
-        if (hh <= head - R) break;
-        const idx = u * R + (hh % R);
+      // Walk back from the event's hour, skipping hours after the ring's head (nothing learned there yet).
+      const k0 = H > head ? H - head : 0;
+      let slotInRing = (H - k0) % R;
+      for (let k = k0; k < 24; k++, slotInRing = slotInRing === 0 ? R - 1 : slotInRing - 1) {
+        if (H - k <= head - R) break;
+        const idx = u * R + slotInRing;
         const q = idx * BUCKET_COUNTERS;
         const ev = bc[q];
         if (ev === 0) continue;
@@ -433,47 +547,47 @@ export class FeatureEngine {
     const obj24 = linearCount(popcount32(p0) + popcount32(p1) + popcount32(p2) + popcount32(p3), 32 * OBJECT_WORDS);
     const ips1 = linearCount(popcount32(ip1), 32 * IP_WORDS);
     const ips24 = linearCount(popcount32(ip24), 32 * IP_WORDS);
-    this.writeRate(out, o, u, known, 0, e1, e24);
-    this.writeRate(out, o, u, known, 1, f1, f24);
-    this.writeRate(out, o, u, known, 2, d1, d24);
-    this.writeRate(out, o, u, known, 3, b1, b24);
-    this.writeRate(out, o, u, known, 4, x1, x24);
-    this.writeRate(out, o, u, known, 5, s1, s24);
-    this.writeRate(out, o, u, known, 6, obj1, obj24);
-    this.writeRate(out, o, u, known, 7, ips1, ips24);
+    const w1 = this.win1;
+    const w24 = this.win24;
+    w1[0] = e1; w1[1] = f1; w1[2] = d1; w1[3] = b1; w1[4] = x1; w1[5] = s1; w1[6] = obj1; w1[7] = ips1;
+    w24[0] = e24; w24[1] = f24; w24[2] = d24; w24[3] = b24; w24[4] = x24; w24[5] = s24; w24[6] = obj24; w24[7] = ips24;
+    this.writeRates(out, o, u, known);
     out[o + F.baselineMissing] = known && c.hourW[u] >= 1 ? 0 : 1;
   }
 
-  private writeRate(out: Float32Array, o: number, u: number, known: boolean, m: number, v1: number, v24: number): void {
-    const p = o + RATE_BASE + m * RATE_BLOCK;
-    out[p + RF.w1h] = v1;
-    out[p + RF.w24h] = v24;
-    let z = 0;
-    let ratio = 1;
-    if (known) {
-      const c = this.store.c;
-      const w = c.hourW[u];
+  /** Window values (this.win1 / this.win24) with their z-scores and ratios against the user's baselines. */
+  private writeRates(out: Float32Array, o: number, u: number, known: boolean): void {
+    const c = this.store.c;
+    const w = known ? c.hourW[u] : 0;
+    const dw = known ? c.dayW[u] : 0;
+    for (let m = 0; m < M; m++) {
+      const p = o + RATE_BASE + m * RATE_BLOCK;
+      const v1 = this.win1[m];
+      const v24 = this.win24[m];
+      out[p + RF.w1h] = v1;
+      out[p + RF.w24h] = v24;
+      let z = 0;
       if (w >= 1) {
         const mean = c.hourS[u * M + m] / w;
         const variance = Math.max(0, c.hourQ[u * M + m] / w - mean * mean);
         z = (Math.log1p(v1) - mean) / Math.sqrt(variance + Z_VAR_FLOOR);
       }
-      const dw = c.dayW[u];
+      let ratio = 1;
       if (dw >= 1) {
-        const s = RATIO_SMOOTHING[m];
-        ratio = (v24 + s) / (c.dayS[u * M + m] / dw + s);
+        const sm = RATIO_SMOOTHING[m];
+        ratio = (v24 + sm) / (c.dayS[u * M + m] / dw + sm);
       }
+      out[p + RF.z1h] = z;
+      out[p + RF.ratio24h] = ratio;
     }
-    out[p + RF.z1h] = z;
-    out[p + RF.ratio24h] = ratio;
   }
 
   private computeActivity(a: Activity, u: number, known: boolean, out: Float32Array, o: number): void {
     const c = this.store.c;
     if (known) {
-      out[o + F.dormancyHours] = this.dormancyHours(u, a.time);
+      out[o + F.dormancyHours] = this.dormancyHours(u, this.time);
       out[o + F.userEventCount] = c.events[u];
-      out[o + F.userHistoryDays] = Math.max(0, (a.time - c.firstTime[u]) / DAY_MS);
+      out[o + F.userHistoryDays] = Math.max(0, (this.time - c.firstTime[u]) / DAY_MS);
       out[o + F.newUser] = 0;
     } else {
       out[o + F.dormancyHours] = 0;
@@ -481,15 +595,15 @@ export class FeatureEngine {
       out[o + F.userHistoryDays] = 0;
       out[o + F.newUser] = 1;
     }
-    out[o + F.failed] = isFailure(a) ? 1 : 0;
-    const sensitive = SENSITIVE_ACTIONS.has(a.action);
+    out[o + F.failed] = this.failed;
+    const sensitive = this.sensitive === 1;
     const action = o + CATEGORY_BASE + FEATURE_CATEGORIES.indexOf('action') * CATEGORY_BLOCK;
     out[o + F.sensitiveAction] = sensitive ? 1 : 0;
     out[o + F.sensitiveUserCount] = sensitive ? out[action + CF.seenCount] : 0;
     out[o + F.sensitiveFirstTime] = sensitive ? out[action + CF.firstTime] : 0;
-    out[o + F.externalObject] = isExternalShare(a) ? 1 : 0;
-    out[o + F.objectBytesLog] = Math.log1p(objectBytes(a));
-    out[o + F.privateIp] = a.geo !== null && a.geo.privateIp === true ? 1 : 0;
+    out[o + F.externalObject] = this.external;
+    out[o + F.objectBytesLog] = Math.log1p(this.bytes);
+    out[o + F.privateIp] = this.privateIp;
   }
 
   /** Hours since the user's previous event before `time`: exact when `time` is the newest, hour buckets otherwise. */
@@ -533,9 +647,9 @@ export class FeatureEngine {
     return u;
   }
 
-  private update(a: Activity, u: number): void {
+  private update(a: Activity, u: number, t: number): void {
     const c = this.store.c;
-    const time = a.time;
+    const time = this.time;
     if (this.now === undefined || time <= this.now() + HOUR_MS) {
       if (time > this.watermark) this.watermark = time;
     }
@@ -552,27 +666,28 @@ export class FeatureEngine {
     c.events[u]++;
 
     const tSec = toSeconds(time);
-    const t = this.tenants.tenant(a.tenant);
-    const located = isLocated(a);
+    const located = this.located;
     for (let cat = 0; cat < CC; cat++) {
       const v = this.vals[cat];
-      if (v > 0) this.learnValue(u, t, cat, v, tSec, located ? a.geo!.lat! : NaN, located ? a.geo!.lon! : NaN);
+      if (v > 0) this.learnValue(u, t, cat, v, tSec);
     }
     this.learnHour(u);
-    if (located) this.learnLocation(u, time, a.geo!.lat!, a.geo!.lon!);
+    if (located) this.learnLocation(u, time);
     const trusted = this.now === undefined || time <= this.now() + HOUR_MS;
     if (trusted) this.learnRates(a, u);
   }
 
-  private learnValue(u: number, t: number, cat: number, v: number, tSec: number, lat: number, lon: number): void {
+  private learnValue(u: number, t: number, cat: number, v: number, tSec: number): void {
+    const lat = this.lat;
+    const lon = this.lon;
     const c = this.store.c;
     const tenants = this.tenants;
     const base = u * S + SLOT_OFFSET[cat];
     const k = SLOTS_PER_CATEGORY[cat];
-    let slot = -1;
+    let slot = this.slotFoundRow === u && cat < FEATURE_CATEGORIES.length ? this.slotFound[cat] : -1;
     let empty = -1;
     let victim = -1;
-    for (let i = 0; i < k; i++) {
+    for (let i = slot >= 0 ? k : 0; i < k; i++) {
       const id = c.slotId[base + i];
       if (id === v) { slot = i; break; }
       if (id === 0) { if (empty < 0) empty = i; continue; }
@@ -581,6 +696,13 @@ export class FeatureEngine {
         || (c.slotCount[base + i] === c.slotCount[base + victim] && c.slotFirst[base + i] < c.slotFirst[base + victim])) victim = i;
     }
     const tenantCat = cat !== TZ_CATEGORY;
+    let e = -1;
+    if (tenantCat) {
+      const cached = this.tenantEntryGeneration === tenants.generation ? this.tenantEntry[cat] : -1;
+      e = cached >= 0 ? cached : tenants.upsert(t, cat, v);
+      tenants.count[e] += 1;
+      if (tSec < tenants.first[e]) tenants.first[e] = tSec;
+    }
     if (slot >= 0) {
       c.slotCount[base + slot] += 1;
       if (tSec < c.slotFirst[base + slot]) c.slotFirst[base + slot] = tSec;
@@ -598,8 +720,8 @@ export class FeatureEngine {
         c.cityLat[j] = lat;
         c.cityLon[j] = lon;
       }
-      if (tenantCat) tenants.users[tenants.upsert(t, cat, v)] += 1;
-    } 
+ if (tenantCat) tenants.users[e] += 1;
+    }
     if (cat === CITY_CATEGORY && Number.isNaN(c.cityLat[u * SLOTS_PER_CATEGORY[CITY_CATEGORY] + slot]) && !Number.isNaN(lat)) {
       c.cityLat[u * SLOTS_PER_CATEGORY[CITY_CATEGORY] + slot] = lat;
       c.cityLon[u * SLOTS_PER_CATEGORY[CITY_CATEGORY] + slot] = lon;
@@ -609,11 +731,6 @@ export class FeatureEngine {
     if (c.catTotal[totalAt] >= CATEGORY_DECAY_AT) {
       c.catTotal[totalAt] *= 0.5;
       for (let i = 0; i < k; i++) c.slotCount[base + i] *= 0.5;
-    }
-    if (tenantCat) {
-      const e = tenants.upsert(t, cat, v);
-      tenants.count[e] += 1;
-      if (tSec < tenants.first[e]) tenants.first[e] = tSec;
     }
   }
 
@@ -628,17 +745,26 @@ export class FeatureEngine {
     }
   }
 
-  /** Inserts a located point in event-time order; a stay at one place keeps only its first and last point. */
-  private learnLocation(u: number, time: number, lat: number, lon: number): void {
+  /**
+   * Inserts a located point in event-time order. A point at the same place as both its
+   * neighbours is inside a stay and adds nothing (the stay's first and last points stay),
+   * so 12 points cover many stays and a late event still finds its real predecessor.
+   */
+  private learnLocation(u: number, time: number): void {
+    const lat = this.lat;
+    const lon = this.lon;
     const c = this.store.c;
     const b = u * L;
     let n = c.locLen[u];
     let pos = n;
     while (pos > 0 && c.locTime[b + pos - 1] > time) pos--;
-    if (pos === n && n >= 2
-      && haversineKm(c.locLat[b + n - 1], c.locLon[b + n - 1], lat, lon) < SAME_PLACE_KM
-      && haversineKm(c.locLat[b + n - 2], c.locLon[b + n - 2], lat, lon) < SAME_PLACE_KM) {
-      c.locTime[b + n - 1] = time;
+    if (pos > 0 && pos < n && this.samePlace(b + pos - 1) && this.samePlace(b + pos)) return; // inside a stay
+    if (pos === n && n >= 2 && this.samePlace(b + n - 1) && this.samePlace(b + n - 2)) {
+      c.locTime[b + n - 1] = time; // extends the latest stay
+      return;
+    }
+    if (pos === 0 && n >= 2 && this.samePlace(b) && this.samePlace(b + 1)) {
+      c.locTime[b] = time; // starts the earliest stay earlier
       return;
     }
     if (n === L) {
@@ -658,9 +784,17 @@ export class FeatureEngine {
     c.locLen[u] = n + 1;
   }
 
+  private samePlace(j: number): boolean {
+    const c = this.store.c;
+    const lat = this.lat;
+    const lon = this.lon;
+    if (c.locLat[j] === Math.fround(lat) && c.locLon[j] === Math.fround(lon)) return true;
+    return haversineKm(c.locLat[j], c.locLon[j], lat, lon) < SAME_PLACE_KM;
+  }
+
   private learnRates(a: Activity, u: number): void {
     const c = this.store.c;
-    const H = Math.floor(a.time / HOUR_MS);
+    const H = Math.floor(this.time / HOUR_MS);
     const head = c.ringHead[u];
     if (head === 0) {
       c.ringHead[u] = H;
@@ -680,11 +814,11 @@ export class FeatureEngine {
     const q = idx * BUCKET_COUNTERS;
     const bc = c.bucketCounts;
     if (bc[q] < 0xffff) bc[q] += 1;
-    if (isFailure(a) && bc[q + 1] < 0xffff) bc[q + 1] += 1;
-    if (DOWNLOAD_ACTIONS.has(a.action) && bc[q + 2] < 0xffff) bc[q + 2] += 1;
-    if (isExternalShare(a) && bc[q + 3] < 0xffff) bc[q + 3] += 1;
-    if (SENSITIVE_ACTIONS.has(a.action) && bc[q + 4] < 0xffff) bc[q + 4] += 1;
-    c.bucketBytes[idx] += objectBytes(a);
+    if (this.failed && bc[q + 1] < 0xffff) bc[q + 1] += 1;
+    if (this.download && bc[q + 2] < 0xffff) bc[q + 2] += 1;
+    if (this.external && bc[q + 3] < 0xffff) bc[q + 3] += 1;
+    if (this.sensitive && bc[q + 4] < 0xffff) bc[q + 4] += 1;
+    c.bucketBytes[idx] += this.bytes;
     const w = idx * OBJECT_WORDS;
     for (let i = 0; i < OBJECT_WORDS; i++) c.bucketObj[w + i] |= this.objWords[i];
     c.bucketIp[idx] |= this.ipWords[0];
@@ -803,6 +937,10 @@ export class FeatureEngine {
     this.tenants.forEachValue(keep);
     this.tenants.remapValues((id) => remap[id]);
     this.strings = next;
+    this.cityIds.clear();
+    this.asnIds.clear();
+    this.ip4Ids.clear();
+    this.uaIds.clear();
     this.compactAt = Math.max(1 << 17, next.size * 2);
   }
 
@@ -867,15 +1005,36 @@ function isLocated(a: Activity): boolean {
   return g !== null && g.lat !== null && g.lon !== null && Number.isFinite(g.lat) && Number.isFinite(g.lon) && g.privateIp !== true;
 }
 
-function isFailure(a: Activity): boolean {
-  return a.outcome === 'failure' || a.action === 'login_failed' || a.action === 'mfa_failed';
+/** "Chrome/120.0.6099.71" → "Chrome/#": version numbers masked, long agents cut, so updates do not look like new agents. */
+export function maskVersions(ua: string): string {
+  return ua.replace(/\d+(?:[._]\d+)*/g, '#').slice(0, MAX_UA_LENGTH);
 }
 
-function isExternalShare(a: Activity): boolean {
-  return a.action === 'file_share_external' || a.action === 'file_share_anonymous' || (a.object !== null && a.object.external);
+/** An IPv4 address as an unsigned 32-bit number, or -1 when it is not dotted-quad IPv4. */
+function parseIpv4(ip: string): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const ch = ip.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      part = part * 10 + (ch - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (ch === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + part;
 }
 
-function objectBytes(a: Activity): number {
-  const b = a.object !== null ? a.object.bytes : null;
-  return b !== null && b > 0 && Number.isFinite(b) ? b : 0;
+/** "a.b.c" of a /24 network number (the value string ipNetwork gives for IPv4). */
+function ipv4Network(n24: number): string {
+  return `${(n24 >>> 16) & 255}.${(n24 >>> 8) & 255}.${n24 & 255}`;
 }

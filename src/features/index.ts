@@ -9,3 +9,4 @@ export { FEATURE_CATEGORIES, METRICS, RING_HOURS, MAX_LATENESS_MS, IMPOSSIBLE_KM
 export type {
   FeatureColumns, FeatureContext, FeatureDef, FeatureEngineStats, FeatureSpec, FeatureType, ValueCount,
 } from './types.js';
+export { measureParity, type ParityReport } from './parity.js';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { FeatureDef, FeatureSpec, FeatureType } from './types.js';
 import { FEATURE_CATEGORIES, LAYOUT_SIGNATURE, METRICS, type Metric } from './layout.js';
 
-export const FEATURE_SPEC_VERSION = 'threatlab-features/1';
+export const FEATURE_SPEC_VERSION = 'threatlab-features/2';
 
 const defs: FeatureDef[] = [];
 function add(name: string, type: FeatureType, meaning: string, missing = 0): number {
@@ -18,7 +18,7 @@ function add(name: string, type: FeatureType, meaning: string, missing = 0): num
 
 const CATEGORY_WORDS: Record<(typeof FEATURE_CATEGORIES)[number], string> = {
   country: 'country (GeoIP)', city: 'city (GeoIP, country/city)', asn: 'autonomous system', device: 'device family',
-  user_agent: 'user agent string', app: 'application', action: 'normalised action', ip24: 'IP network (/24 for IPv4, /48 for IPv6)',
+  user_agent: 'user agent (version numbers masked: a browser update is not a new agent)', app: 'application', action: 'normalised action', ip24: 'IP network (/24 for IPv4, /48 for IPv6)',
 };
 
 /** Offsets inside one category block of CATEGORY_BLOCK features. */

@@ -31,6 +31,8 @@ export class TenantStore {
   first = new Uint32Array(this.capacity);
   users = new Float32Array(this.capacity);
   count = new Float64Array(this.capacity);
+  /** Bumped whenever entries are dropped or renumbered, so cached entry indices can be checked. */
+  generation = 0;
 
   tenant(name: string): number {
     let t = this.byName.get(name);
@@ -81,6 +83,7 @@ export class TenantStore {
 
   /** Renumbers value ids after the engine compacted its strings (newId 0 = drop the entry). */
   remapValues(newId: (oldId: number) => number): void {
+    this.generation++;
     this.maps = this.maps.map((m) => {
       const next = new Map<number, number>();
       for (const [key, e] of m) {
@@ -131,6 +134,7 @@ export class TenantStore {
    * drop entries at or below the median count that no user currently holds.
    */
   private forget(t: number): void {
+    this.generation++;
     const m = this.maps[t];
     const counts = Float64Array.from(m.values(), (e) => this.count[e]).sort();
     const cut = counts[counts.length >> 1];

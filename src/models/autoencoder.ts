@@ -94,7 +94,7 @@ export class AutoencoderScorer implements Scorer {
   /** The last batch's errors, so explaining rows of a batch just scored costs no tfjs call. */
   private last: { x: FeatureMatrix; err: Float32Array } | null = null;
 
-  constructor(readonly params: AutoencoderParams, private readonly model: tf.LayersModel, private readonly featureNames: readonly string[]) {}
+  constructor(readonly params: AutoencoderParams, readonly model: tf.LayersModel, private readonly featureNames: readonly string[]) {}
 
   /** Squared reconstruction error per cell, row-major. */
   private errors(x: FeatureMatrix): Float32Array {

@@ -72,7 +72,7 @@ export function isClassifierParams(v: unknown, dim: number): v is ClassifierPara
 export class ClassifierScorer implements Scorer {
   readonly name = 'classifier';
 
-  constructor(readonly params: ClassifierParams, private readonly model: tf.LayersModel, private readonly featureNames: readonly string[]) {}
+  constructor(readonly params: ClassifierParams, readonly model: tf.LayersModel, private readonly featureNames: readonly string[]) {}
 
   private probabilities(x: FeatureMatrix): Float32Array {
     if (x.rows === 0) return new Float32Array(0);

@@ -58,6 +58,11 @@ export interface BundleManifest {
   alertBudget: AlertBudget;
   /** Whether events scored at or above the threshold are learned into the profiles (default false). */
   learnAlerts: boolean;
+  /**
+   * With learnAlerts false: events whose INLINE score (see ScoringPipeline) reaches this
+   * are not learned. Set at training so that ≥ 99 % of training alerts reach it; ≤ threshold.
+   */
+  learnThreshold?: number;
   metrics: Record<string, number | string>;
   trainingData: TrainingDataSummary;
   files: Record<string, { sha256: string; bytes: number }>;
@@ -100,6 +105,7 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
     if (!isCalibration(m.calibration[name])) bad(`calibration of ${name} missing or not finite`);
   }
   if (typeof m.threshold !== 'number' || !(m.threshold > 0 && m.threshold <= 1)) bad(`threshold must be in (0, 1], got ${String(m.threshold)}`);
+  if (m.learnThreshold !== undefined && (typeof m.learnThreshold !== 'number' || !(m.learnThreshold > 0 && m.learnThreshold <= 1))) bad(`learnThreshold must be in (0, 1], got ${String(m.learnThreshold)}`);
   if (!isObj(m.files)) bad('files missing');
   for (const [file, f] of Object.entries(m.files)) {
     if (file.includes('/') || file.includes('..')) bad(`file name "${file}" must be a plain name`);

@@ -134,6 +134,11 @@ export class CompiledModel implements LoadedModel {
         reasons.push({ ...r, detail: `${r.detail} [${name}: more unusual than ${pct} % of training events]` });
       }
     }
+    if (reasons.length === 0 && this.scorers.length > 0) {
+      // Nothing stands out: say so, with the component that came closest, so every score has a reason.
+      const best = this.scorers.map(({ name }) => ({ name, c: scored.components[name]?.[row] ?? 0 })).sort((a, b) => b.c - a.c)[0];
+      reasons.push({ feature: best.name, value: Number(best.c.toFixed(6)), detail: `nothing unusual: the most unusual aspect (${COMPONENT_WORDS[best.name]}) is more unusual than only ${(100 * best.c).toFixed(1)} % of training events` });
+    }
     return reasons.slice(0, top);
   }
 

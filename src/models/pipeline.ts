@@ -14,9 +14,11 @@
  * The learn decision must be made per event, before the next event's features, but
  * tfjs is fast only on whole batches. So the decision uses the inline score of the
  * components that run per row in TypeScript (prevalence, k-means); the tfjs
- * components then score the whole batch at once. Because the combination is
- * max-style, an event the inline score flags is always an alert; an event flagged
- * only by the autoencoder or classifier is learned (documented gap).
+ * components then score the whole batch at once. The inline score never exceeds the
+ * final one (max-style combination), so it is compared with the bundle's
+ * `learnThreshold`, set at training low enough that ≥ 99 % of the training alerts
+ * reach it: a "quarantine band" slightly wider than the alerts. An event alerted only
+ * through the autoencoder or classifier can still be learned (documented gap).
  */
 import type { Activity } from '../events/activity.js';
 import { ThreatlabError } from '../errors/index.js';
@@ -95,6 +97,7 @@ export class ScoringPipeline {
     const n = activities.length;
     const data = new Float32Array(n * dim);
     const threshold = model.manifest.threshold;
+    const learnThreshold = Math.min(threshold, model.manifest.learnThreshold ?? model.manifest.threshold);
     for (let i = 0; i < n; i++) {
       const a = activities[i];
       this.engine.extract(a, data, i * dim);
@@ -103,7 +106,7 @@ export class ScoringPipeline {
         continue;
       }
       const inline = model.scoreInline({ data: data.subarray(i * dim, (i + 1) * dim), rows: 1, dim })[0];
-      if (!(inline >= threshold)) this.engine.learn(a);
+      if (!(inline >= learnThreshold)) this.engine.learn(a);
     }
     const x: FeatureMatrix = { data, rows: n, dim };
     const scored = model.scoreMatrix(x);

@@ -81,12 +81,13 @@ export function dimensionSurprisal(d: PrevalenceDimension, row: Float32Array, ba
   return { bits: d.weight * -Math.log2(Math.min(1, Math.max(p, 1e-9))), nUser: count, nTotal: total, pTenant };
 }
 
-function combine(bits: number[]): number {
-  bits.sort((a, b) => b - a);
+/** Σ wᵢ·bᵢ over the surprisals in decreasing order, wᵢ = ½ⁱ. Sorts `bits` in place. */
+function combineBits(bits: Float64Array): number {
+  bits.sort();
   let s = 0;
   let w = 1;
-  for (const b of bits) {
-    s += w * b;
+  for (let i = bits.length - 1; i >= 0; i--) {
+    s += w * bits[i];
     w *= DIMINISH;
   }
   return s;
@@ -172,8 +173,13 @@ export class PrevalenceScorer implements Scorer {
 
   scoreMany(x: FeatureMatrix): Float32Array {
     const out = new Float32Array(x.rows);
+    const { dimensions, histograms, alpha, mode } = this.params;
+    const bits = new Float64Array(mode === 'dimensions' ? dimensions.length : histograms.length);
     for (let r = 0; r < x.rows; r++) {
-      const v = combine(this.rowBits(x, r).map((b) => b.bits));
+      const base = r * x.dim;
+      if (mode === 'dimensions') for (let k = 0; k < dimensions.length; k++) bits[k] = dimensionSurprisal(dimensions[k], x.data, base, alpha).bits;
+      else for (let k = 0; k < histograms.length; k++) bits[k] = histogramBits(histograms[k], x.data[base + histograms[k].feature]);
+      const v = combineBits(bits);
       out[r] = Number.isFinite(v) ? v : 0;
     }
     return out;

@@ -55,6 +55,47 @@ function horizontalBars(o: BarChartOptions, n: number): string {
   return svgDocument(l, o.title, [...xAxis(l, x, o.xLabel ?? o.yLabel), ...parts]);
 }
 
+export interface GroupedBarOptions extends ChartSize {
+  title?: string;
+  labels: readonly string[];
+  /** One bar per series in each label's group (e.g. benign vs malicious). */
+  series: readonly { name: string; values: ArrayLike<number> }[];
+  xLabel?: string;
+}
+
+/** Horizontal bars grouped by label, one colour per series, with a legend. */
+export function groupedBarChart(o: GroupedBarOptions): string {
+  const n = o.labels.length;
+  const m = Math.max(1, o.series.length);
+  const longest = Math.min(28, Math.max(4, ...o.labels.map((s) => s.length)));
+  const l = layout({ width: o.width, height: o.height ?? Math.max(140, 90 + n * (8 + 12 * m)) }, { left: 12 + longest * 6.5, top: 32 + 15 * (m > 1 ? m : 0) });
+  const all = o.series.flatMap((s) => Array.from(s.values).slice(0, n));
+  if (n === 0 || !all.some(Number.isFinite)) return emptyChart(l, o.title, 'no data');
+  const x = linearScale(extent(all, { includeZero: true }), [l.left, l.right]);
+  const band = (l.bottom - l.top) / n;
+  const bar = (band * 0.8) / m;
+  const parts: string[] = [...xAxis(l, x, o.xLabel)];
+  o.labels.forEach((label, i) => {
+    parts.push(`<text x="${l.left - 6}" y="${px(l.top + band * (i + 0.5) + 4)}" text-anchor="end">${escapeXml(shorten(label, 28))}</text>`);
+    o.series.forEach((s, si) => {
+      const v = s.values[i];
+      if (!Number.isFinite(v)) return;
+      const [from, to] = [Math.min(x(v), x(0)), Math.max(x(v), x(0))];
+      parts.push(
+        `<rect x="${px(from)}" y="${px(l.top + band * i + band * 0.1 + bar * si)}" width="${px(to - from)}" height="${px(bar)}" fill="${PALETTE[si % PALETTE.length]}"><title>${escapeXml(`${label} · ${s.name}: ${v}`)}</title></rect>`,
+      );
+    });
+  });
+  // Legend above the plot, so it never covers a long bar.
+  if (m > 1) {
+    o.series.forEach((s, si) => {
+      const y = 28 + si * 15;
+      parts.push(`<rect x="${l.left}" y="${y}" width="10" height="10" fill="${PALETTE[si % PALETTE.length]}"/><text x="${l.left + 14}" y="${y + 9}">${escapeXml(s.name)}</text>`);
+    });
+  }
+  return svgDocument(l, o.title, parts);
+}
+
 export interface Bins {
   /** bins + 1 edges; bin i is [edges[i], edges[i+1]), the last one closed. */
   edges: number[];

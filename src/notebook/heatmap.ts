@@ -44,7 +44,7 @@ export function heatmap(o: HeatmapOptions): string {
   const longest = Math.min(24, Math.max(2, ...o.rows.map((r) => r.length)));
   // Column labels are rotated 60° up and to the right: they need room above and beside the grid.
   const longestColumn = Math.min(20, Math.max(2, ...o.columns.map((c) => c.length)));
-  const [above, beside] = [34 + longestColumn * 5.7, 16 + longestColumn * 3.3];
+  const [above, beside] = [42 + longestColumn * 5.7, 16 + longestColumn * 3.3];
   const cell = Math.max(10, Math.min(36, Math.floor(560 / Math.max(1, o.columns.length))));
   const left = 12 + longest * 6.5;
   const l = layout(

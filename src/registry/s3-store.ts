@@ -70,6 +70,10 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   private async connect(): Promise<{ client: S3Client; sdk: typeof import('@aws-sdk/client-s3') }> {
+    // The SDK warns on stderr, once per process, that releases after January 2027 need
+    // Node 22. Nothing a threatlab user can act on mid-command, and it would turn every
+    // one-line CLI error into ten lines; an explicit setting by the user still wins.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.sdk ??= await import('@aws-sdk/client-s3');
     this.client ??= new this.sdk.S3Client({
       region: this.options.region,
@@ -111,6 +115,13 @@ export class S3ArtifactStore implements ArtifactStore {
       }
       const retriable = isRetriableS3Error(err);
       const where = this.options.endpoint ? ` at ${this.options.endpoint}` : '';
+      if (e.name === 'CredentialsProviderError') {
+        throw new ThreatlabError('THREATLAB_CONFIG', `cannot ${action} ${uri}: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run where an instance role applies)`, { cause: err });
+      }
+      const status = e.$metadata?.httpStatusCode;
+      if (status === 401 || status === 403 || e.name === 'AccessDenied' || e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch') {
+        throw new ThreatlabError('THREATLAB_UNAUTHORIZED', `cannot ${action} ${uri}${where}: ${reason.trim()}`, { cause: err });
+      }
       throw new ThreatlabError(retriable ? 'THREATLAB_STORE_UNAVAILABLE' : 'THREATLAB_INPUT', `cannot ${action} ${uri}${where}: ${reason.trim() || 'unknown S3 error'}`, { cause: err, retriable });
     }
   }

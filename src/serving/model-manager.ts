@@ -89,6 +89,22 @@ export class ModelManager {
 
   stop(): void {
     this.stopped = true;
+    for (const wake of this.sleepers) wake();
+  }
+
+  private readonly sleepers = new Set<() => void>();
+
+  /** A backoff wait that `stop()` cuts short, so a stopped instance exits at once. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
   }
 
   private async load(role: ModelRole, update: ModelUpdateMessage, generation: number): Promise<void> {
@@ -107,7 +123,7 @@ export class ModelManager {
           // Store or registry down: the current model keeps serving; try again later.
           const delay = Math.round(Math.min(max, base * 2 ** Math.min(attempt - 1, 16)) * (0.5 + Math.random() / 2));
           logger.warn({ err: describeError(err), version: update.version, attempt, delayMs: delay }, 'model fetch failed, retrying');
-          await new Promise((resolve) => setTimeout(resolve, delay).unref());
+          await this.sleep(delay);
           continue;
         }
         const code = isThreatlabError(err) ? err.code : 'THREATLAB_INTERNAL';

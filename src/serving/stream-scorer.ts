@@ -51,6 +51,7 @@ export class StreamScorer {
   /** Users seen per owned partition: what that partition's checkpoint holds. */
   private readonly usersByPartition = new Map<number, Set<string>>();
   private readonly lastCheckpoint = new Map<number, number>();
+  private readonly lag = new Map<number, number>();
   private consumer: BusConsumer | null = null;
   readonly stats = { champion: new RoleStats(), shadow: new RoleStats() };
   /** Totals since start, for the demo summary and tests. */
@@ -84,6 +85,13 @@ export class StreamScorer {
   async stop(): Promise<void> {
     await this.consumer?.stop();
     this.consumer = null;
+  }
+
+  /** Messages behind the end of the owned partitions, as of their last batches. */
+  lagTotal(): number {
+    let sum = 0;
+    for (const lag of this.lag.values()) sum += lag;
+    return sum;
   }
 
   /** Partitions this instance owns now. */
@@ -126,6 +134,7 @@ export class StreamScorer {
       if (!this.usersByPartition.has(tp.partition)) continue;
       await this.checkpoint(tp.partition);
       this.usersByPartition.delete(tp.partition);
+      this.lag.delete(tp.partition);
       this.options.metrics.consumerLag.remove({ topic: tp.topic, partition: String(tp.partition) });
     }
   }
@@ -216,6 +225,7 @@ export class StreamScorer {
     m.scoresOut.inc({ source: 'stream' }, scores.length);
     if (alertMessages.length) m.alerts.inc({ role: 'champion' }, alertMessages.length);
     for (const l of letters) m.deadLetters.inc({ reason: l.reason });
+    if (batch.lag !== undefined) this.lag.set(batch.partition, batch.lag);
     if (batch.lag !== undefined) m.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, batch.lag);
     m.batchSeconds.observe({ source: 'stream' }, (performance.now() - started) / 1000);
     for (const src of batch.messages) m.endToEndSeconds.observe(Math.max(0, ackedAt - src.timestamp) / 1000);

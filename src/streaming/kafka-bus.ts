@@ -25,7 +25,52 @@ export interface KafkaBusOptions {
 }
 
 function unavailable(action: string, err: unknown): ThreatlabError {
-  return new ThreatlabError('THREATLAB_BUS_UNAVAILABLE', `Kafka ${action} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  // kafkajs says whether its error is worth retrying (a broker away: yes; a message too large: no).
+  const retriable = (err as { retriable?: boolean } | null)?.retriable;
+  return new ThreatlabError('THREATLAB_BUS_UNAVAILABLE', `Kafka ${action} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err, retriable: retriable ?? true });
+}
+
+/**
+ * Bytes per produce request we allow ourselves. The broker refuses a record batch over
+ * `message.max.bytes` (1 MiB by default) and kafkajs puts all of one partition's
+ * messages of a request into one batch, so a large output batch is sent as several
+ * acknowledged requests, each well under the limit whatever the partitioning.
+ */
+const MAX_REQUEST_BYTES = 768 * 1024;
+/** Record overhead on the wire besides key and value (varints, headers, attributes), rounded up. */
+const RECORD_OVERHEAD = 64;
+
+type TopicMessages = { topic: string; messages: BusMessage[] };
+
+function messageBytes(m: BusMessage): number {
+  let n = RECORD_OVERHEAD + (m.key === null ? 0 : Buffer.byteLength(m.key)) + (m.value?.length ?? 0);
+  if (m.headers) for (const [k, v] of Object.entries(m.headers)) n += k.length + v.length + 8;
+  return n;
+}
+
+/** Splits topic batches into requests of at most MAX_REQUEST_BYTES (one request when it fits). */
+export function splitRequests(batches: TopicMessages[], limit = MAX_REQUEST_BYTES): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let size = 0;
+  for (const b of batches) {
+    let slice: BusMessage[] = [];
+    for (const m of b.messages) {
+      const bytes = messageBytes(m);
+      if (size + bytes > limit && (slice.length || current.length)) {
+        if (slice.length) current.push({ topic: b.topic, messages: slice });
+        requests.push(current);
+        current = [];
+        slice = [];
+        size = 0;
+      }
+      slice.push(m);
+      size += bytes;
+    }
+    if (slice.length) current.push({ topic: b.topic, messages: slice });
+  }
+  if (current.length) requests.push(current);
+  return requests;
 }
 
 function toKafkaMessages(messages: BusMessage[]): Array<{ key: string | null; value: Buffer | null; headers?: Record<string, string> }> {
@@ -134,21 +179,15 @@ export class KafkaBus implements EventBus {
       throw unavailable('producer connect', err);
     }
     const handle = {
-      send: async (topic: string, messages: BusMessage[]) => {
-        if (!messages.length) return;
-        try {
-          await producer.send({ topic, messages: toKafkaMessages(messages), acks: -1, compression: CompressionTypes.None });
-        } catch (err) {
-          throw unavailable(`send to ${topic}`, err);
-        }
-      },
-      sendBatch: async (batches: Array<{ topic: string; messages: BusMessage[] }>) => {
-        const topicMessages = batches.filter((b) => b.messages.length).map((b) => ({ topic: b.topic, messages: toKafkaMessages(b.messages) }));
-        if (!topicMessages.length) return;
-        try {
-          await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
-        } catch (err) {
-          throw unavailable('batch send', err);
+      send: async (topic: string, messages: BusMessage[]) => handle.sendBatch([{ topic, messages }]),
+      sendBatch: async (batches: TopicMessages[]) => {
+        for (const request of splitRequests(batches.filter((b) => b.messages.length))) {
+          const topicMessages = request.map((b) => ({ topic: b.topic, messages: toKafkaMessages(b.messages) }));
+          try {
+            await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+          } catch (err) {
+            throw unavailable(`send to ${request.map((b) => b.topic).join(', ')}`, err);
+          }
         }
       },
       disconnect: async () => {

@@ -9,6 +9,9 @@ export function kafkaLogCreator(logger: Logger): logCreator {
     const fields = { namespace, ...extra };
     // Said once per idempotent producer: our retries are bounded on purpose (fail, redeliver, dedupe by eventId).
     if (message.startsWith('Limiting retries for the idempotent producer')) return void child.debug(fields, message);
+    // kafkajs logs every broker error response (rebalance in progress, coordinator loading…)
+    // at ERROR before retrying it; the failures that matter surface as thrown errors.
+    if (namespace === 'Connection' && message.startsWith('Response ')) return void child.debug(fields, message);
     if (level === logLevel.ERROR) child.error(fields, message);
     else if (level === logLevel.WARN) child.warn(fields, message);
     else if (level === logLevel.INFO) child.info(fields, message);

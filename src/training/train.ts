@@ -134,6 +134,25 @@ function countNonFinite(x: FeatureMatrix): number {
   return bad;
 }
 
+/**
+ * The inline-score level that ≥ 99 % of the training alerts reach (see ScoringPipeline),
+ * never above the threshold and never below the level of 20× the alert rate, so the
+ * band of events kept out of the profiles stays narrow.
+ */
+function learnThresholdFor(model: CompiledModel, x: FeatureMatrix, finalScores: Float32Array, threshold: number): number {
+  const floor = Math.max(1e-6, 1 - 20 * (1 - threshold));
+  // With few training alerts, use the top 20 events instead: a 99th percentile of 2 events means nothing.
+  const top = Float64Array.from(finalScores).sort();
+  const cut = Math.min(threshold, top[Math.max(0, top.length - 20)] ?? threshold);
+  const alerted: number[] = [];
+  finalScores.forEach((s, r) => { if (s >= cut) alerted.push(r); });
+  if (alerted.length === 0) return threshold;
+  const sub = subMatrix(x, Uint32Array.from(alerted));
+  const inline = Float64Array.from(model.scoreInline(sub)).sort();
+  const p01 = inline[Math.floor(0.01 * inline.length)];
+  return Math.min(threshold, Math.max(floor, p01));
+}
+
 export async function trainModel(activities: readonly Activity[], opts: TrainOptions): Promise<TrainResult> {
   if (!opts.name || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(opts.name)) {
     throw new ThreatlabError('THREATLAB_USAGE', `model name must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit; got "${opts.name}"`);
@@ -280,6 +299,8 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
   let alerts = 0;
   for (const s of finalScores) if (s >= threshold) alerts++;
   manifest.alertBudget.trainingAlertRate = Number((alerts / Math.max(1, x.rows)).toFixed(6));
+  manifest.learnThreshold = learnThresholdFor(provisional, x, finalScores, threshold);
+  metrics.learnThreshold = manifest.learnThreshold;
   metrics.trainingAlerts = alerts;
   const model = new CompiledModel({ ...manifest, files: {} }, '', profiles, scorers);
   return {

@@ -44,6 +44,15 @@ describe('FeatureEngine: prevalence', () => {
     assert.ok(Math.abs(later[f('user_country_days_since_first')] - 2 / 24) < 1e-4);
   });
 
+  it('does not treat a browser update as a new user agent, but does a new tool', () => {
+    const e = new FeatureEngine();
+    e.learn(activity({ userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/120.0.6099.71 Safari/537.36' }));
+    const updated = features(e, activity({ time: T0 + DAY, userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/121.0.6167.85 Safari/537.36' }));
+    assert.equal(updated[f('user_user_agent_first_time')], 0);
+    const tool = features(e, activity({ time: T0 + DAY, userAgent: 'python-requests/2.31.0' }));
+    assert.equal(tool[f('user_user_agent_first_time')], 1);
+  });
+
   it('counts the peers of the tenant that use a value', () => {
     const e = new FeatureEngine();
     for (const user of ['a@x', 'b@x', 'c@x']) e.learn(activity({ user, tenant: 'x', time: T0 }));

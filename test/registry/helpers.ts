@@ -1,5 +1,6 @@
 /** Test helpers for src/registry: a small bundle in the on-disk format (manifest + files with sha256). */
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { ArtifactStore } from '../../src/registry/index.js';
 import type { BusConsumer, ConsumedMessage, EventBus } from '../../src/streaming/types.js';
 
@@ -47,4 +48,13 @@ export async function readTopic(bus: EventBus, topic: string, count: number, tim
   clearTimeout(timer);
   await consumer.stop();
   return got;
+}
+
+/** A loopback port nothing listens on (bound, then released), for "service unreachable" tests. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -6,7 +6,7 @@
 import type { Activity } from '../../src/events/activity.js';
 import { FEATURE_SPEC, FeatureEngine } from '../../src/features/index.js';
 import {
-  BUNDLE_FORMAT_VERSION, KMeansScorer, PROFILES_FILE, fitCalibration, fitKMeans, saveBundle, type BundleManifest,
+  BUNDLE_FORMAT_VERSION, CompiledModel, KMeansScorer, PROFILES_FILE, fitCalibration, fitKMeans, saveBundle, type BundleManifest,
 } from '../../src/models/index.js';
 import type { ArtifactStore, ModelUpdateMessage } from '../../src/registry/types.js';
 
@@ -64,9 +64,10 @@ export async function writeRealBundle(store: ArtifactStore, uri: string, options
   const params = fitKMeans(x, { featureNames, seed: options.seed ?? 1, candidates: [2, 3], sampleSize: 2000, silhouetteSample: 300 });
   const raw = new KMeansScorer(params, featureNames).scoreMany(x);
   const cluster = fitCalibration(raw);
-  // One component: the combined raw score is its calibrated value, so calibrate that for `final`.
-  const { calibrate } = await import('../../src/models/index.js');
-  const final = fitCalibration(Array.from(raw, (v) => calibrate(cluster, v)));
+  // `final` calibrates the combined value exactly as the model computes it, so ask the model.
+  const scorer = { name: 'cluster' as const, scorer: new KMeansScorer(params, featureNames) };
+  const draft = { calibration: { cluster, final: cluster }, weights: { cluster: 1 }, featureNames } as unknown as BundleManifest;
+  const final = fitCalibration(new CompiledModel(draft, '', null, [scorer]).combinedRaw(x).combined);
   const manifest: Omit<BundleManifest, 'files'> = {
     formatVersion: BUNDLE_FORMAT_VERSION,
     name: options.name ?? 'threatlab',

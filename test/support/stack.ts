@@ -23,7 +23,10 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { BUCKET, servicesStateRoot } from '../../scripts/services/paths.js';
+import { kafkaAnswers } from '../../scripts/services/kafka.js';
+import { mlflowAnswers } from '../../scripts/services/mlflow.js';
 import { isAlive, killDaemonNow } from '../../scripts/services/proc.js';
+import { s3Answers } from '../../scripts/services/s3.js';
 import { readPid, stackEnv, upStack, type StackState } from '../../scripts/services/stack.js';
 import type { ServiceName } from '../../scripts/services/types.js';
 
@@ -95,8 +98,33 @@ export async function requireStack(parts: StackPart[] = ['kafka', 's3', 'mlflow'
   return result;
 }
 
+/** Given services are checked once, so a stale exported variable fails fast and says which. */
+const checked = new Set<StackPart>();
+
+async function checkGiven(part: StackPart, env: StackEnv): Promise<void> {
+  if (checked.has(part)) return;
+  const [variable, address, probe] =
+    part === 'kafka' ? ['KAFKA_BROKERS', env.KAFKA_BROKERS, () => kafkaAnswers(env.KAFKA_BROKERS.split(',')[0])] as const
+    : part === 's3' ? ['AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL, () => s3Answers(env.AWS_ENDPOINT_URL)] as const
+    : ['MLFLOW_TRACKING_URI', env.MLFLOW_TRACKING_URI, () => mlflowAnswers(env.MLFLOW_TRACKING_URI)] as const;
+  let reason = 'no healthy answer';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      if (await probe()) {
+        checked.add(part);
+        return;
+      }
+    } catch (err) {
+      reason = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${variable}=${address} is set, but the ${part} service there does not answer (${reason}); start it (npm run services -- up) or unset ${variable}`);
+}
+
 async function ensure(parts: StackPart[]): Promise<StackEnv> {
   const missing = parts.filter((part) => !providedBy(process.env, part));
+  const given = parts.filter((part) => providedBy(process.env, part));
   if (missing.length > 0) {
     const state = await startOwn(missing);
     for (const [name, value] of Object.entries(stackEnv(state))) {
@@ -104,6 +132,7 @@ async function ensure(parts: StackPart[]): Promise<StackEnv> {
     }
   }
   const env = fromProcessEnv();
+  for (const part of given) await checkGiven(part, env);
   for (const key of ENV_KEYS) if (env[key] && !process.env[key]) process.env[key] = env[key];
   return env;
 }
@@ -128,7 +157,7 @@ function registerCleanup(dir: string): void {
   const cleanup = () => {
     for (const name of ['kafka', 's3', 'mlflow']) {
       const pid = readPid(path.join(dir, name, 'pid'));
-      if (pid) killDaemonNow(pid);
+      if (pid) killDaemonNow(pid, path.join(dir, name));
     }
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
@@ -154,7 +183,7 @@ function pruneDeadTestStacks(): void {
     const dir = path.join(servicesStateRoot, entry);
     for (const name of ['kafka', 's3', 'mlflow']) {
       const pid = readPid(path.join(dir, name, 'pid'));
-      if (pid) killDaemonNow(pid);
+      if (pid) killDaemonNow(pid, path.join(dir, name));
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }

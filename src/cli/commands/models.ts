@@ -4,6 +4,7 @@
  * (MLFLOW_TRACKING_URI, THREATLAB_ARTIFACT_ROOT, KAFKA_BROKERS), as in every command.
  */
 import os from 'node:os';
+import pino from 'pino';
 import { loadConfig, type Config } from '../../config/index.js';
 import { ThreatlabError } from '../../errors/index.js';
 import {
@@ -91,17 +92,17 @@ async function show(registry: ModelRegistry, ref: string, json: boolean, ctx: Co
   else {
     const rows = [['VERSION', 'ALIASES', 'CREATED', 'SOURCE']];
     for (const v of versions) rows.push([v.version, v.aliases.join(',') || '-', iso(v.createdAt), v.source]);
-    ctx.out.write(table(rows).replace(/^/gm, '  '));
+    ctx.out.write(table(rows).replace(/^(?=.)/gm, '  '));
   }
   ctx.out.write('\nAlias history:\n');
   ctx.out.write(history.length ? `${history.map((m) => `  ${describeMove(m)}`).join('\n')}\n` : '  none\n');
 }
 
-function reportPromotion(result: PromotionResult, json: boolean, ctx: CommandContext): void {
+function reportPromotion(result: PromotionResult, topic: string, json: boolean, ctx: CommandContext): void {
   if (json) return printJson(ctx, result);
   const { message: m, move } = result;
   const what = move ? `moved from ${move.from ?? '(unset)'}` : 'already there; announced again';
-  ctx.out.write(`${m.model}@${m.alias} → version ${m.version} (${what})\n  uri: ${m.uri}\n  manifest sha256: ${m.manifestSha256}\n  feature spec: ${m.featureSpecHash}\n`);
+  ctx.out.write(`${m.model}@${m.alias} → version ${m.version} (${what}); published to ${topic}\n  uri: ${m.uri}\n  manifest sha256: ${m.manifestSha256}\n  feature spec: ${m.featureSpecHash}\n`);
 }
 
 export const modelsCommand: Command = {
@@ -145,18 +146,18 @@ export const modelsCommand: Command = {
         : positionals(args, sub, 0, 1, '[NAME]');
     const alias = sub === 'publish' ? '' : requiredString(args, 'alias');
     const audit = { who: defaultWho(ctx.env, os.hostname()), why: stringFlag(args, 'why') ?? '' };
-    const bus = busFromConfig(config);
+    // kafkajs logs every reconnect attempt; a command reports the outcome in one line instead.
+    const bus = busFromConfig(config, { logger: pino({ level: ctx.verbose ? config.logLevel : 'silent' }, pino.destination(2)) });
     const deps: PromotionDeps = {
       registry, bus, store: artifactStoresFromConfig(config), topic: config.topics.models,
-      log: (line) => ctx.err.write(`${line}\n`),
     };
     if (bus.kind === 'memory') ctx.err.write('note: KAFKA_BROKERS is not set; the update goes to the in-process bus only (serving reads the registry when it starts)\n');
     try {
       if (sub === 'promote') {
         ctx.err.write(`checking the bundle of ${rest[0]} version ${rest[1]}…\n`);
-        reportPromotion(await promote(deps, { name: rest[0], version: rest[1], alias, ...audit }), json, ctx);
+        reportPromotion(await promote(deps, { name: rest[0], version: rest[1], alias, ...audit }), deps.topic, json, ctx);
       } else if (sub === 'rollback') {
-        reportPromotion(await rollback(deps, { name: rest[0], alias, ...audit }), json, ctx);
+        reportPromotion(await rollback(deps, { name: rest[0], alias, ...audit }), deps.topic, json, ctx);
       } else {
         const messages = await publishCurrentAliases(deps, { name: rest[0] });
         if (json) printJson(ctx, messages);

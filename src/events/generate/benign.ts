@@ -98,6 +98,19 @@ export function planUserDay(ctx: SimContext, u: SimUser, utcDay: number, nextSeq
     desktopAt(local(r.uniform(9, 21)), 0.4, u.desktop);
   }
 
+  if (workday && u.devTool && r.chance(0.3)) {
+    // A script run from the engineer's own desk: same place, a non-browser client.
+    const t = local(u.workStart + r.uniform(1, Math.max(1.5, u.workLength - 1)));
+    const p = place(t);
+    if (p) add(t, (rng) => scriptSession(ctx, u, rng, t, p.ip, u.devTool!));
+  }
+  const changeAt = u.passwordChangeAt;
+  if (changeAt !== null && changeAt >= midnight && changeAt < midnight + 24 * HOUR) {
+    const p = place(changeAt);
+    const phoneNow = mobileDevice(u, changeAt);
+    if (p && phoneNow) add(changeAt, (rng) => passwordChangeSession(u, rng, changeAt, p.ip, phoneNow, r.pick(u.mobileIps)));
+  }
+
   const phone = mobileDevice(u, midnight + 12 * HOUR);
   if (phone) {
     const n = r.poisson((workday ? 2.5 : 1.3) * Math.min(3, u.rate));
@@ -192,6 +205,35 @@ function adminSession(ctx: SimContext, u: SimUser, rng: Rng, start: number, ip: 
     out.push(draft(u, Math.round(t), action, ip, u.desktop.browserUa, object));
     t += rng.exponential(4 * MINUTE) + 5000;
   }
+  return out;
+}
+
+/** A developer's script: a few API reads and downloads with a non-browser client. */
+function scriptSession(ctx: SimContext, u: SimUser, rng: Rng, start: number, ip: string, ua: string): Draft[] {
+  const out: Draft[] = [draft(u, start, 'login', ip, ua, null)];
+  const n = 1 + rng.poisson(6);
+  let t = start + 2000;
+  for (let i = 0; i < n; i++) {
+    const action = rng.weighted<Action>([['file_access', 5], ['file_download', 3], ['file_upload', 1]]);
+    out.push(draft(u, Math.round(t), action, ip, ua, objectFor(ctx, rng, u, action)));
+    t += rng.exponential(15_000) + 300;
+  }
+  return out;
+}
+
+/**
+ * The user changes their password on the desktop; the phone's mail app keeps retrying
+ * the old one for a while — a burst of failed sign-ins that looks like an attack and is not.
+ */
+function passwordChangeSession(u: SimUser, rng: Rng, start: number, ip: string, phone: DeviceProfile, phoneIp: string): Draft[] {
+  const out: Draft[] = [draft(u, start, 'password_change', ip, u.desktop.browserUa, { type: 'user', id: u.email, name: null, external: false, bytes: null })];
+  const failures = rng.int(4, 15);
+  let t = start + rng.uniform(1, 10) * MINUTE;
+  for (let i = 0; i < failures && t < start + SESSION_SPAN - 10 * MINUTE; i++) {
+    out.push({ ...draft(u, Math.round(t), 'login_failed', phoneIp, phone.clientUa, null), outcome: 'failure', failureReason: 'InvalidUserNameOrPassword' });
+    t += rng.exponential(6 * MINUTE) + 20_000;
+  }
+  out.push(draft(u, Math.round(t + rng.uniform(1, 5) * MINUTE), 'login', phoneIp, phone.clientUa, null));
   return out;
 }
 

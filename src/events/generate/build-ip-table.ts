@@ -12,7 +12,8 @@
 import { writeFileSync } from 'node:fs';
 import { lookupIpUncached } from '../enrich/enricher.js';
 import { numberToIpv4 } from '../enrich/ip.js';
-import { CITY_SPECS, HOSTING_ASNS, HOSTING_ORG, type CityIpTable } from './cities.js';
+import { networkKind } from '../enrich/network.js';
+import { CITY_SPECS, type CityIpTable } from './cities.js';
 
 const PER_KIND = 48;
 
@@ -48,7 +49,7 @@ export function buildCityIpTable(): CityIpTable {
     }
     // Only keep addresses at the city's main coordinates, so distances in the data are exact.
     if (Math.abs(g.lat - entry.lat) > 0.5 || Math.abs(g.lon - entry.lon) > 0.5) continue;
-    (HOSTING_ASNS.has(info.asn) || HOSTING_ORG.test(info.asnOrg ?? '') ? entry.hosting : entry.isp).push(ip);
+    (networkKind(info.asn, info.asnOrg) === 'hosting' ? entry.hosting : entry.isp).push(ip);
   }
   const cities = CITY_SPECS.map((spec) => {
     const e = found.get(spec.id);

@@ -132,8 +132,10 @@ export function planCampaigns(r: Rng, ctx: SimContext, window: CampaignWindow): 
       const victim = candidates.length > 0 ? cr.pick(candidates) : cr.pick(people.length > 0 ? people : users);
       const label: Label = { malicious: true, campaign: id, scenario, technique };
       const planned = PLANNERS[scenario]({ r: cr, ctx, victim, hard, label, from, to: Math.max(from + DAY, to), id });
-      const drafts = planned.phases.flat();
-      if (drafts.length === 0) continue;
+      // A period too short for the scenario cuts it; a campaign with nothing left is not reported.
+      const phases = planned.phases.map((p) => p.filter((d) => d.time >= window.start && d.time < window.end));
+      const drafts = phases.flat();
+      if (!drafts.some((d) => d.label.malicious)) continue;
       let start = Infinity;
       let end = -Infinity;
       for (const d of drafts) {
@@ -141,10 +143,10 @@ export function planCampaigns(r: Rng, ctx: SimContext, window: CampaignWindow): 
         start = Math.min(start, d.time);
         end = Math.max(end, d.time);
       }
-      for (const phase of planned.phases) phase.sort((a, b) => a.time - b.time);
+      for (const phase of phases) phase.sort((a, b) => a.time - b.time);
       out.push({
         campaign: { id, scenario, technique, user: victim.email, start, end, difficulty: hard ? 'hard' : 'easy', description: planned.description },
-        phases: planned.phases.filter((p) => p.length > 0),
+        phases: phases.filter((p) => p.length > 0),
       });
     }
   }

@@ -32,7 +32,8 @@ const O365: Partial<Record<Action, VendorName>> = {
   user_modify: { app: 'AzureActiveDirectory', raw: 'Update user.' },
   group_change: { app: 'AzureActiveDirectory', raw: 'Add member to group.' },
   password_reset: { app: 'AzureActiveDirectory', raw: 'Reset user password.' },
-  admin_setting_change: { app: 'Exchange', raw: 'Set-OrganizationConfig' },
+  password_change: { app: 'AzureActiveDirectory', raw: 'Change user password.' },
+  admin_setting_change: { app: 'Exchange', raw: 'Set-Mailbox' },
 };
 
 const GWORKSPACE: Partial<Record<Action, VendorName>> = {
@@ -47,17 +48,19 @@ const GWORKSPACE: Partial<Record<Action, VendorName>> = {
   file_share_external: { app: 'drive', raw: 'change_user_access' },
   file_share_anonymous: { app: 'drive', raw: 'change_document_visibility' },
   file_sync: { app: 'drive', raw: 'sync_item_content' },
-  mail_access: { app: 'gmail', raw: 'open' },
+  // Gmail's Reports API logs every mail event as `delivery`; event_info.mail_event_type tells which (7 = opened).
+  mail_access: { app: 'gmail', raw: 'delivery' },
   mail_send: { app: 'gmail', raw: 'send' },
   mail_forward_rule: { app: 'user_accounts', raw: 'email_forwarding_change' },
-  mailbox_permission: { app: 'admin', raw: 'GRANT_DELEGATED_ADMIN_PRIVILEGES' },
+  mailbox_permission: { app: 'gmail', raw: 'ADD_DELEGATE' },
   message_send: { app: 'chat', raw: 'message_posted' },
   oauth_consent: { app: 'token', raw: 'authorize' },
   role_assign: { app: 'admin', raw: 'ASSIGN_ROLE' },
   user_create: { app: 'admin', raw: 'CREATE_USER' },
-  user_modify: { app: 'admin', raw: 'CHANGE_USER_ORGANIZATION' },
+  user_modify: { app: 'admin', raw: 'CHANGE_LAST_NAME' },
   group_change: { app: 'admin', raw: 'ADD_GROUP_MEMBER' },
   password_reset: { app: 'admin', raw: 'CHANGE_PASSWORD' },
+  password_change: { app: 'login', raw: 'password_edit' },
   admin_setting_change: { app: 'admin', raw: 'CHANGE_APPLICATION_SETTING' },
 };
 

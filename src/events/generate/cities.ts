@@ -40,35 +40,6 @@ export const CITY_SPECS: readonly CitySpec[] = [
   { id: 'istanbul', geoName: 'Istanbul', country: 'TR' },
 ];
 
-/** Cloud, hosting and commercial-VPN networks: an IP here is a data centre, not a person's ISP. */
-export const HOSTING_ASNS: ReadonlySet<number> = new Set([
-  16509, 14618, 8987, // Amazon
-  8075, 8068, // Microsoft
-  15169, 396982, 19527, // Google
-  14061, // DigitalOcean
-  24940, // Hetzner
-  16276, // OVH
-  20473, // Vultr (Choopa)
-  63949, // Linode / Akamai
-  9009, // M247 (many VPN exits)
-  212238, // Datacamp (VPN exits)
-  60068, // CDN77
-  51167, // Contabo
-  45102, 37963, // Alibaba
-  132203, // Tencent
-  36352, // ColoCrossing
-  62240, // Clouvider
-  13335, // Cloudflare (WARP)
-  31898, // Oracle
-  46606, // Unified Layer
-  53667, // FranTech / BuyVM
-  20940, 16625, 21342, 33905, // Akamai
-  54113, // Fastly
-]);
-
-/** Organisation names that mark hosting networks not in the list above. */
-export const HOSTING_ORG = /host|cloud|server|data ?cent|colo|vps|dedicated|cdn|akamai|fastly|amazon|google|microsoft|oracle|vpn/i;
-
 export interface CityEntry {
   id: string;
   name: string;

@@ -93,8 +93,14 @@ export function campaignsOf(opts: GenerateOptions): Campaign[] {
   return simulate(resolveOptions(opts)).campaigns.map((p) => p.campaign);
 }
 
-export function* generateEvents(opts: GenerateOptions): Generator<GeneratedEvent> {
-  const o = resolveOptions(opts);
+export function generateEvents(opts: GenerateOptions): Iterable<GeneratedEvent> {
+  return streamEvents(resolveOptions(opts));
+}
+
+/** Sizes of the two re-ordering buffers, reported after each session (tests check memory stays bounded). */
+export type BufferProbe = (plannedSessions: number, bufferedEvents: number) => void;
+
+export function* streamEvents(o: ResolvedOptions, probe?: BufferProbe): Generator<GeneratedEvent> {
   const { root, tenant, ctx, end, campaigns } = simulate(o);
   const enricher = createEnricher();
   const trainEnd = o.start + o.trainDays * DAY;
@@ -115,11 +121,13 @@ export function* generateEvents(opts: GenerateOptions): Generator<GeneratedEvent
     const a: Activity = {
       schemaVersion: ACTIVITY_SCHEMA_VERSION,
       id: ids.guid(),
-      time: d.time,
+      // Whole seconds: that is all the O365 audit log keeps, so vendor output round-trips exactly.
+      time: Math.floor(d.time / 1000) * 1000,
       vendor: o.vendor,
       tenant: o.tenant,
       user: d.user,
-      app: d.app ?? names.app,
+      // An OAuth client acting on a user's data is the app in Microsoft's vocabulary; Google logs it under the API's application.
+      app: o.vendor === 'o365' ? (d.app ?? names.app) : names.app,
       action: d.action,
       rawAction: names.raw,
       outcome: d.outcome,
@@ -153,12 +161,14 @@ export function* generateEvents(opts: GenerateOptions): Generator<GeneratedEvent
     }
     if (!top) break;
     sessions.pop();
-    // Everything arriving before this session starts is final: later events happen (and so arrive) after it.
-    while (arrivals.size > 0 && arrivals.peek()!.arrival < top.start) yield strip(arrivals.pop()!);
+    probe?.(sessions.size, arrivals.size);
+    // Everything arriving before this session starts is final: later events happen (and so arrive) after it
+    // (less one second, because event times are cut to whole seconds).
+    while (arrivals.size > 0 && arrivals.peek()!.arrival < top.start - 1000) yield strip(arrivals.pop()!);
     for (const d of top.make()) {
       if (d.time < o.start || d.time >= end) continue;
       const activity = toActivity(d);
-      arrivals.push({ activity, arrival: arrivalOf(d.time), split: d.time < trainEnd ? 'train' : 'test', seq: nextSeq() });
+      arrivals.push({ activity, arrival: arrivalOf(activity.time), split: activity.time < trainEnd ? 'train' : 'test', seq: nextSeq() });
     }
   }
   while (arrivals.size > 0) yield strip(arrivals.pop()!);

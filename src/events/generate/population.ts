@@ -59,6 +59,10 @@ export interface SimUser {
   /** How many distinct documents the user works on (heavy-tailed). */
   fileCount: number;
   team: string;
+  /** Engineers and IT staff who script against the APIs from their own machine (a benign `cli` client). */
+  devTool: string | null;
+  /** A self-service password change; the phone keeps the old password for a while and fails to sign in. */
+  passwordChangeAt: number | null;
   /** Service accounts: fixed client and data-centre addresses. */
   scriptUa: string | null;
   serviceIps: string[] | null;
@@ -89,6 +93,7 @@ const VPN_CITIES: Readonly<Record<string, string[]>> = {
   berlin: ['frankfurt', 'amsterdam'], singapore: ['singapore', 'tokyo'], toronto: ['toronto', 'ashburn'],
 };
 const SERVICE_CITIES = ['ashburn', 'frankfurt', 'dublin', 'amsterdam'];
+const DEV_TOOLS = ['python-requests/2.31.0', 'Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.22621.2506', 'curl/8.4.0', 'PostmanRuntime/7.36.0'];
 
 /** Commercial flights: cruise ≈ 800 km/h plus taxi/boarding; door to door is never faster. */
 export function flightDurationMs(from: CityEntry, to: CityEntry): number {
@@ -134,6 +139,7 @@ export function buildTenant(rng: Rng, users: number, start: number, days: number
     let activeFrom = Math.max(start, office.opensAt);
     if (persona === 'employee' && office.opensAt === start && r.chance(0.02)) activeFrom = start + r.uniform(0.2, 0.8) * days * DAY; // new hire
     const activeUntil = persona === 'dormant' ? start + r.uniform(1, Math.max(1.5, Math.min(4, days / 6))) * DAY : end;
+    const team = persona === 'service' ? 'it' : r.pick(TEAMS);
     const serviceCity = persona === 'service' ? city(r.pick(SERVICE_CITIES)) : null;
     people.push({
       index: i,
@@ -157,7 +163,9 @@ export function buildTenant(rng: Rng, users: number, start: number, days: number
       activeFrom,
       activeUntil,
       fileCount: Math.max(3, Math.min(400, Math.round(r.pareto(8, 1.3)))),
-      team: persona === 'service' ? 'it' : r.pick(TEAMS),
+      team,
+      devTool: (team === 'engineering' || team === 'it') && persona !== 'service' && r.chance(0.35) ? r.pick(DEV_TOOLS) : null,
+      passwordChangeAt: persona !== 'service' && mobile && r.chance(0.04) ? start + r.uniform(0.05, 0.95) * days * DAY : null,
       scriptUa: persona === 'service' ? r.pick(SCRIPT_UAS) : null,
       serviceIps: serviceCity ? [r.pick(serviceCity.hosting.length ? serviceCity.hosting : serviceCity.isp), r.pick(serviceCity.hosting.length ? serviceCity.hosting : serviceCity.isp)] : null,
     });

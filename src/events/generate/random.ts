@@ -131,13 +131,19 @@ export class Rng {
 
   /** A random GUID-shaped id (what Microsoft 365 uses for record ids). */
   guid(): string {
-    let hex = '';
-    for (let i = 0; i < 4; i++) hex += this.uint32().toString(16).padStart(8, '0');
-    const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    const x = this.uint32();
+    const y = this.uint32();
+    const z = this.uint32();
+    const w = this.uint32();
+    const b = (n: number, shift: number) => HEX[(n >>> shift) & 255];
+    // Version 4 and the RFC 4122 variant, as Microsoft 365 record ids have.
+    return `${b(x, 24)}${b(x, 16)}${b(x, 8)}${b(x, 0)}-${b(y, 24)}${b(y, 16)}-4${HEX[(y >>> 8) & 255][1]}${b(y, 0)}-${HEX[((z >>> 24) & 0x3f) | 0x80]}${b(z, 16)}-${b(z, 8)}${b(z, 0)}${b(w, 24)}${b(w, 16)}${b(w, 8)}${b(w, 0)}`;
   }
 
+
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;

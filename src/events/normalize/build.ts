@@ -32,7 +32,7 @@ export interface Draft {
 
 /** What a vendor normaliser may ask about the record it is reading. */
 export interface RecordContext {
-  /** A stable id for a record without one: sha1 of its original text. Computed on demand. */
+  /** A stable id for a record without one: sha1 of the record. Computed on demand. */
   hash(): string;
 }
 

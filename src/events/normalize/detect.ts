@@ -15,10 +15,16 @@ function has(r: Rec, key: string): boolean {
 export function detectFormat(r: Rec): SourceFormat | null {
   if (r.schemaVersion !== undefined && r.rawAction !== undefined && r.vendor !== undefined) return 'activity';
   if (typeof field(r, 'eventName') === 'string' && has(r, 'eventSource')) return 'cloudtrail';
-  if (has(r, 'Operation') && (has(r, 'Workload') || has(r, 'OfficeWorkload') || has(r, 'RecordType')) && (has(r, 'CreationTime') || has(r, 'TimeGenerated'))) return 'o365';
+  if (has(r, 'Operation') && (has(r, 'Workload') || has(r, 'OfficeWorkload') || has(r, 'RecordType') || has(r, 'CreationTime'))) return 'o365';
   if (has(r, 'category') && has(r, 'operationName') && isRec(field(r, 'properties'))) return 'entra';
   if (has(r, 'userPrincipalName') && has(r, 'createdDateTime') && (has(r, 'appDisplayName') || has(r, 'appId'))) return 'entra';
   if (has(r, 'activityDisplayName') && has(r, 'initiatedBy')) return 'entra';
+  // Sentinel / Log Analytics rows name their table.
+  const table = field(r, 'Type');
+  if (typeof table === 'string') {
+    if (table === 'OfficeActivity') return 'o365';
+    if (table === 'AuditLogs' || table.endsWith('SignInLogs') || table === 'SigninLogs') return 'entra';
+  }
   if (field(r, 'kind') === 'admin#reports#activity') return 'gworkspace';
   const id = field(r, 'id');
   if (isRec(id) && has(id, 'applicationName')) return 'gworkspace';

@@ -1,9 +1,9 @@
 /**
  * Reading fields out of vendor records that arrive in several spellings. Panther and
  * some SIEM exports lower-case every key (`clientip` for `ClientIP`), Sentinel tables use
- * PascalCase for Graph's camelCase. `field` tries the exact key, then the lower-cased
- * key; `lowerKeys` gives detection a lower-cased copy of a record whose keys are in
- * some other case, so after detection every record is either exact or lower-case.
+ * PascalCase for Graph's camelCase. `field` tries the exact key, the lower-cased key and
+ * the PascalCase key; `lowerKeys` gives detection a lower-cased copy of a record whose
+ * keys are in yet another case.
  */
 export type Rec = Record<string, unknown>;
 
@@ -11,10 +11,18 @@ export function isRec(v: unknown): v is Rec {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `o[key]`, or `o[key.toLowerCase()]` when the exact key is absent. */
+/**
+ * `o[key]`; when absent, the lower-cased key (Panther), then for a camelCase key its
+ * PascalCase form (Sentinel's columns for Graph's fields: `userPrincipalName` →
+ * `UserPrincipalName`). Misses on PascalCase keys (O365, the hot path) cost one lookup more.
+ */
 export function field(o: Rec, key: string): unknown {
   const v = o[key];
-  return v !== undefined ? v : o[key.toLowerCase()];
+  if (v !== undefined) return v;
+  const lower = o[key.toLowerCase()];
+  if (lower !== undefined) return lower;
+  const c = key.charCodeAt(0);
+  return c >= 97 && c <= 122 ? o[String.fromCharCode(c - 32) + key.slice(1)] : undefined;
 }
 
 /** The first of `keys` present in `o` (see `field`). */

@@ -82,6 +82,19 @@ function rejection(reason: Rejection['reason'], detail: string, value: unknown, 
   return r;
 }
 
+/**
+ * The record's hash id, computed only when a vendor without ids asks (a class: no closure
+ * per record). It hashes the parsed record re-serialised, not the input text, so one
+ * record gets one id whether it arrived pretty-printed, in an envelope or as NDJSON.
+ */
+class LazyHash implements RecordContext {
+  private value: string | null = null;
+  constructor(private readonly record: unknown) {}
+  hash(): string {
+    return (this.value ??= hashText(safeStringify(this.record)));
+  }
+}
+
 function envelopeOf(r: Rec): unknown[] | null {
   for (const k of ENVELOPE_KEYS) {
     const v = r[k];
@@ -136,13 +149,28 @@ function normalizeValue(value: unknown, origin: Origin, opts: Resolved, out: Nor
     else out.activities.push(checked);
     return;
   }
-  let hash: string | null = null;
-  const ctx: RecordContext = { hash: () => (hash ??= hashText(origin.text ?? safeStringify(value))) };
+  const ctx = new LazyHash(value);
   const drafts = NORMALIZERS[format](r, ctx);
-  for (const draft of Array.isArray(drafts) ? drafts : [drafts]) {
-    const built = buildActivity(draft, format, opts.now, ctx);
+  if (!Array.isArray(drafts)) {
+    const built = buildActivity(drafts, format, opts.now, ctx);
     if (isProblem(built)) out.rejections.push(rejection(built.reason, built.detail, value, origin, format));
-    else out.activities.push(built as Activity);
+    else out.activities.push(built);
+    return;
+  }
+  // A record with several events (Google's events[]) keeps its good events and yields at
+  // most ONE rejection, carrying the whole record, for the events that failed.
+  let problem: { reason: Rejection['reason']; detail: string } | null = null;
+  let failed = 0;
+  for (const draft of drafts) {
+    const built = buildActivity(draft, format, opts.now, ctx);
+    if (isProblem(built)) {
+      problem ??= built;
+      failed++;
+    } else out.activities.push(built as Activity);
+  }
+  if (problem !== null) {
+    const detail = drafts.length > 1 ? `${problem.detail} (${failed} of ${drafts.length} events)` : problem.detail;
+    out.rejections.push(rejection(problem.reason, detail, value, origin, format));
   }
 }
 

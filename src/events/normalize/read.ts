@@ -128,6 +128,9 @@ export async function* readRecords(path: string): AsyncGenerator<SourceItem> {
         continue;
       }
       pending += chunk;
+      if (pending.length > MAX_DOCUMENT_CHARS) {
+        throw new ThreatlabError('THREATLAB_INPUT', `${path}: a line or JSON document larger than ${MAX_DOCUMENT_CHARS} characters; split it (NDJSON or a JSON array)`);
+      }
       if (mode === 'unknown') {
         const lead = firstNonSpace(pending);
         if (lead === '') continue;
@@ -140,10 +143,7 @@ export async function* readRecords(path: string): AsyncGenerator<SourceItem> {
         if (lead === '{' && pending.indexOf('\n') < 0) continue; // need the whole first line to decide
         mode = lead === '{' && !looksLikeNdjson(pending) ? 'document' : 'lines';
       }
-      if (mode === 'document') {
-        if (pending.length > MAX_DOCUMENT_CHARS) throw new ThreatlabError('THREATLAB_INPUT', `${path}: a JSON document larger than ${MAX_DOCUMENT_CHARS} characters; write it as NDJSON or a JSON array`);
-        continue;
-      }
+      if (mode === 'document') continue;
       const lastNl = pending.lastIndexOf('\n');
       if (lastNl < 0) continue;
       const complete = pending.slice(0, lastNl);

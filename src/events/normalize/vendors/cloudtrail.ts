@@ -38,8 +38,10 @@ export const CLOUDTRAIL_ACTIONS: ReadonlyMap<string, Action> = new Map<string, A
   ['GetSecretString', 'secret_access'],
   ['CreateAccessKey', 'app_credential_add'],
   ['UpdateAccessKey', 'app_credential_add'],
-  ['CreateLoginProfile', 'password_reset'],
-  ['UpdateLoginProfile', 'password_reset'],
+  // Login profiles and access keys: for oneself a password change / token, for another
+  // user a credential planted on them (decided per record below).
+  ['CreateLoginProfile', 'app_credential_add'],
+  ['UpdateLoginProfile', 'app_credential_add'],
   ['ChangePassword', 'password_change'],
   ['CreateVirtualMFADevice', 'mfa_change'],
   ['EnableMFADevice', 'mfa_change'],
@@ -154,11 +156,12 @@ export function normalizeCloudtrail(r: Rec): Draft {
     }
   }
   if (action === 'file_share_external' && !sharesOutward(name, field(r, 'requestParameters'))) action = 'resource_modify';
-  if (name === 'CreateAccessKey') {
-    // Keys for oneself are a token; keys for someone else are a credential planted on them.
+  if (name === 'CreateAccessKey' || name === 'CreateLoginProfile' || name === 'UpdateLoginProfile') {
     const target = str(path(r, 'requestParameters', 'userName'));
-    if (target === null || target === str(path(r, 'userIdentity', 'userName'))) action = 'token_create';
+    if (target === null || target === str(path(r, 'userIdentity', 'userName'))) action = name === 'CreateAccessKey' ? 'token_create' : 'password_change';
   }
+  // Instance user data is where launch scripts keep their secrets.
+  if (name === 'DescribeInstanceAttribute' && str(path(r, 'requestParameters', 'attribute')) === 'userData') action = 'secret_access';
   const source = str(field(r, 'eventSource')) ?? '';
   return {
     id: str(field(r, 'eventID')),

@@ -16,6 +16,7 @@ export const O365_ACTIONS: ReadonlyMap<string, Action> = new Map<string, Action>
   ['userloginfailed', 'login_failed'],
   ['userloggedout', 'logout'],
   ['teamssessionstarted', 'login'],
+  ['mailboxlogin', 'login'],
   ['filedownloaded', 'file_download'],
   ['filesyncdownloadedfull', 'file_sync'],
   ['filesyncdownloadedpartial', 'file_sync'],
@@ -64,6 +65,7 @@ export const O365_ACTIONS: ReadonlyMap<string, Action> = new Map<string, Action>
   ['searchexportdownloaded', 'data_export'],
   ['new-compliancesearchaction', 'data_export'],
   ['searchexported', 'data_export'],
+  ['createflow', 'app_create'],
   ['messagesent', 'message_send'],
   ['chatcreated', 'channel_change'],
   ['teamcreated', 'channel_change'],
@@ -76,15 +78,20 @@ export const O365_ACTIONS: ReadonlyMap<string, Action> = new Map<string, Action>
   ['set-mailboxauditbypassassociation', 'logging_disable'],
 ]);
 
-/** Exchange parameters that send mail outside the mailbox. */
-const FORWARDING_PARAMS = ['ForwardTo', 'ForwardAsAttachmentTo', 'RedirectTo', 'ForwardingSmtpAddress', 'ForwardingAddress'];
+/** Exchange parameters that send mail outside the mailbox (inbox rules, mailbox forwarding, transport rules). */
+const FORWARDING_PARAMS = ['ForwardTo', 'ForwardAsAttachmentTo', 'RedirectTo', 'ForwardingSmtpAddress', 'ForwardingAddress', 'RedirectMessageTo', 'BlindCopyTo', 'AddToRecipients'];
 
-function isForwarding(params: unknown): boolean {
+function isForwarding(r: Rec): boolean {
+  const params = field(r, 'Parameters');
   for (const p of FORWARDING_PARAMS) {
     const v = str(nameValue(params, p));
     if (v !== null && v !== '$null') return true;
   }
-  return false;
+  // Outlook client rules (UpdateInboxRules) describe their actions in OperationProperties.
+  const props = field(r, 'OperationProperties');
+  if (props === undefined) return false;
+  const actions = str(nameValue(props, 'RuleActions'));
+  return actions !== null && /forward|redirect/i.test(actions);
 }
 
 /** The organisation's own domains as far as the record tells: the user's, the tenant's name. */
@@ -115,7 +122,7 @@ function o365Action(op: string, r: Rec): Action {
   const direct = O365_ACTIONS.get(lower);
   if (direct === 'file_share_internal') return isExternalTarget(r) ? 'file_share_external' : direct;
   if (direct === 'mail_rule_change' || direct === 'admin_setting_change') {
-    return isForwarding(field(r, 'Parameters')) ? 'mail_forward_rule' : direct;
+    return isForwarding(r) ? 'mail_forward_rule' : direct;
   }
   if (direct) return direct;
   // Directory operations ("Add user.") come from the AzureActiveDirectory workload; the
@@ -132,7 +139,8 @@ function isExternalTarget(r: Rec): boolean {
 
 function outcomeOf(r: Rec, op: string): [Draft['outcome'], string | null] {
   const logonError = str(field(r, 'LogonError'));
-  if (op === 'UserLoginFailed' || op.toLowerCase() === 'userloginfailed') return ['failure', logonError ?? str(field(r, 'ResultStatus'))];
+  // UserLoginFailed records say ResultStatus "Success" (the logging succeeded): the operation decides.
+  if (op.toLowerCase() === 'userloginfailed') return ['failure', logonError ?? str(field(r, 'ResultStatus'))];
   const status = str(first(r, ['ResultStatus', 'ResultReasonType']));
   if (status === null) return ['unknown', null];
   const s = status.toLowerCase();
@@ -179,14 +187,20 @@ export function normalizeO365(r: Rec): Draft {
     time: first(r, ['CreationTime', 'TimeGenerated', 'Start_Time']),
     tenant: str(first(r, ['OrganizationId', 'TenantId'])),
     user: first(r, ['UserId', 'UserId_', 'MailboxOwnerUPN']),
-    app: workload || null,
+    // For sign-ins the application signed in to says more than the constant workload does.
+    app: (action === 'login' || action === 'login_failed' ? str(field(r, 'ApplicationId')) : null) ?? (workload || null),
     action,
     rawAction: op,
     outcome,
     failureReason,
     ip: first(r, ['ClientIP', 'ClientIPAddress', 'Client_IPAddress', 'ActorIpAddress']),
     userAgent: userAgentOf(r),
-    device: vendorDevice(str(field(r, 'DeviceId')), null, null),
+    // Sign-ins list the device as [{Name: 'Id' | 'OS' | 'BrowserType', Value}].
+    device: vendorDevice(
+      str(field(r, 'DeviceId')) ?? str(nameValue(field(r, 'DeviceProperties'), 'Id')),
+      str(nameValue(field(r, 'DeviceProperties'), 'OS')),
+      str(nameValue(field(r, 'DeviceProperties'), 'BrowserType')),
+    ),
     object: objectOf(r, action),
   };
 }

@@ -15,6 +15,8 @@ export const OKTA_ACTIONS: ReadonlyMap<string, Action> = new Map<string, Action>
   ['user.authentication.auth_via_mfa', 'mfa_challenge'],
   ['user.authentication.auth_via_idp', 'login'],
   ['user.mfa.okta_verify.deny_push', 'mfa_failed'],
+  ['system.push.send_factor_verify_push', 'mfa_challenge'],
+  ['user.authentication.auth_via_richclient', 'login'],
   ['user.mfa.attempt_bypass', 'mfa_failed'],
   ['user.session.end', 'logout'],
   ['user.session.clear', 'session_revoke'],

@@ -1,0 +1,15 @@
+import { generateEvents } from './src/events/generate/index.js';
+import type { Activity } from './src/events/index.js';
+import { FeatureEngine } from './src/features/index.js';
+import { ScoringPipeline } from './src/models/index.js';
+import { trainModel } from './src/training/index.js';
+const train: Activity[] = [];
+for (const e of generateEvents({ users: 15, days: 9, seed: 11 })) if (e.split === 'train') train.push(e.activity);
+const t = await trainModel(train, { name: 'x', epochs: 2, seed: 3 });
+const victim = train[train.length - 1];
+const attack: Activity = { ...victim, id: 'attack-1', time: victim.time + 3_600_000, ip: '41.58.0.1', geo: { country: 'NG', city: 'Lagos', lat: 6.45, lon: 3.39, timeZone: 'Africa/Lagos' }, asn: 64512, asnOrg: 'Unknown hosting', userAgent: 'python-requests/2.31', device: { id: null, family: 'cli', os: null, browser: null } };
+const again = { ...attack, id: 'attack-2', time: attack.time + 60_000 };
+const p = new ScoringPipeline(t.model, FeatureEngine.restore(t.engine.snapshot()), { modelRef: { name: 'x', version: '1' } });
+const s = p.scoreBatch([attack, again]);
+console.log(t.model.manifest.threshold, t.summary, JSON.stringify(s.map(x => [x.score, x.components, x.reasons.map(r=>r.detail)]), null, 1));
+console.log(JSON.stringify(t.model.manifest.calibration.prevalence.values.slice(-10)), t.model.manifest.calibration.final.values.slice(-10));
