@@ -86,8 +86,10 @@ console.log(`extract() only, warm state:                    ${Math.round(extract
 const horizon = byTime[0].time + COPY_DAYS * 86_400_000;
 const slice = byTime.filter((a) => a.time < horizon);
 const before = heapUsed();
-const COPIES = Math.ceil(TARGET_USERS / new Set(slice.map((a) => a.user)).size);
-const big = new FeatureEngine({ initialUsers: TARGET_USERS });
+const activeUsers = new Set(slice.map((a) => a.user)).size;
+const COPIES = Math.ceil(TARGET_USERS / activeUsers);
+// The population is known up front, as it is when serving restores a checkpoint: size the state for it.
+const big = new FeatureEngine({ initialUsers: COPIES * activeUsers });
 t = performance.now();
 let fed = 0;
 for (let k = 0; k < COPIES; k++) {

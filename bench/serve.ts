@@ -26,7 +26,7 @@ import { createLogger } from '../src/serving/logger.js';
 import { startService } from '../src/serving/service.js';
 import { busFromConfig } from '../src/streaming/index.js';
 import { trainBundle } from '../src/training/index.js';
-import { saveBundle } from '../src/models/index.js';
+import { saveBundle, type BundleManifest } from '../src/models/index.js';
 import { requireStack, uniqueName } from '../test/support/stack.js';
 
 const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 100_000);
@@ -179,14 +179,16 @@ async function main(): Promise<void> {
   writeFileSync(bodyFile, JSON.stringify(pool[0]));
   const http = await runLoad(`${service.address}/v1/score`, bodyFile, HTTP_SECONDS, 32, token);
   log(`POST /v1/score: ${Math.round(http.reqPerSec)} req/s (p50 ${http.p50Ms.toFixed(1)} ms, p99 ${http.p99Ms.toFixed(1)} ms, ${http.errors} errors)`);
+  const stopStart = Date.now();
   await service.stop();
   await producer.disconnect();
   await bus.close();
+  log(`service stopped in ${Date.now() - stopStart} ms`);
 
   // 5. MLflow's own server on an equivalent pyfunc model.
   let mlflowServeReqPerSec: number | null = null;
   try {
-    mlflowServeReqPerSec = await mlflowReference(stateDir, trained.bundle.files, trained.manifest as unknown as { calibration: Record<string, unknown>; featureNames: string[] });
+    mlflowServeReqPerSec = await mlflowReference(stateDir, trained.bundle.files, trained.manifest);
     log(`mlflow models serve: ${Math.round(mlflowServeReqPerSec)} req/s`);
   } catch (err) {
     log(`mlflow models serve: not measured (${(err as Error).message})`);
@@ -204,10 +206,10 @@ async function main(): Promise<void> {
   }));
 }
 
-async function mlflowReference(dir: string, files: Record<string, Uint8Array>, manifest: { calibration: Record<string, unknown>; featureNames: string[] }): Promise<number> {
+async function mlflowReference(dir: string, files: Record<string, Uint8Array>, manifest: BundleManifest): Promise<number> {
   const venv = path.join(homedir(), '.cache', 'threatlab', 'venv', 'bin');
-  const clusterFile = Object.keys(files).find((f) => f.startsWith('cluster') && f.endsWith('.json'));
-  if (!clusterFile) throw new Error('the bundle has no k-means component');
+  const clusterFile = manifest.components.cluster?.params;
+  if (!clusterFile || !files[clusterFile]) throw new Error('the bundle has no k-means component');
   const cluster = path.join(dir, 'cluster.json');
   writeFileSync(cluster, files[clusterFile]);
   const calibration = path.join(dir, 'calibration.json');
@@ -225,6 +227,7 @@ async function mlflowReference(dir: string, files: Record<string, Uint8Array>, m
     const until = Date.now() + 120_000;
     for (;;) {
       if (Date.now() > until) throw new Error('mlflow models serve did not become ready in 120 s');
+      if (server.exitCode !== null) throw new Error(`mlflow models serve exited with code ${server.exitCode} (run it by hand to see why)`);
       try {
         if ((await fetch(`${url}/ping`)).ok) break;
       } catch { /* not up yet */ }
@@ -236,7 +239,9 @@ async function mlflowReference(dir: string, files: Record<string, Uint8Array>, m
     if (result.ok === 0) throw new Error(`every request failed (${result.errors} errors)`);
     return result.reqPerSec;
   } finally {
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    try {
+      if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    } catch { /* already exited: the error above says why */ }
   }
 }
 

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 echo "lab: building dist/ ..." >&2
-node node_modules/typescript/bin/tsc -p tsconfig.build.json
+# tsc emits even when it reports type errors: warn, and let the notebook's own type check speak.
+node node_modules/typescript/bin/tsc -p tsconfig.build.json || echo "lab: the build reported type errors (above); dist/ was emitted anyway" >&2
 
 kernels=$(node --import tsx scripts/notebooks.ts kernel)
 export JUPYTER_PATH="$kernels${JUPYTER_PATH:+:$JUPYTER_PATH}"
@@ -16,10 +17,13 @@ export PATH="$root/node_modules/.bin:$PATH"
 # Notebooks share the CLI's state (embedded registry, file artifacts) unless told otherwise.
 export THREATLAB_STATE_DIR="${THREATLAB_STATE_DIR:-$root/.state}"
 
+# Jupyter refuses to run as root without this; containers and CI machines often are root.
+extra=()
+if [ "$(id -u)" = 0 ]; then extra+=(--allow-root); fi
 for app in lab notebook; do
   if jupyter "$app" --version >/dev/null 2>&1; then
     echo "lab: starting jupyter $app on notebooks/ (kernel: TypeScript, from $kernels)" >&2
-    exec jupyter "$app" --notebook-dir="$root/notebooks" "$@"
+    exec jupyter "$app" --notebook-dir="$root/notebooks" "${extra[@]}" "$@"
   fi
 done
 echo "lab: no Jupyter server found (neither \`jupyter lab\` nor \`jupyter notebook\` runs)." >&2

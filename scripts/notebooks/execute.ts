@@ -14,7 +14,7 @@ import { KERNEL_NAME, jupyterEnv } from './kernel.js';
 export interface NotebookFailure {
   /** Index of the failing cell in the notebook (0-based), or -1 if it failed outside any cell. */
   cell: number;
-  /** First line of the failing cell's code. */
+  /** First line of the failing cell's code (comments skipped). */
   firstLine: string;
   message: string;
 }
@@ -130,7 +130,8 @@ function describeFailure(output: string, reply: { cell: number; error: string })
   } catch {
     // The executed copy may be missing if the kernel never started; the runner's error says why.
   }
-  const firstLine = cellSource.split('\n').find((l) => l.trim()) ?? '';
+  // The first line of code, not a comment, is what names the cell best.
+  const firstLine = cellSource.split('\n').find((l) => l.trim() && !l.trim().startsWith('//')) ?? '';
   // nbclient's own message repeats the cell's code; keep only its last line unless the cell printed nothing.
   const runnerLine = reply.error.split('\n').filter((l) => l.trim()).pop() ?? reply.error;
   const message = printed ? withoutKernelFrames(printed) : runnerLine;

@@ -51,6 +51,8 @@ export const ConfigSchema = Type.Object({
     apiToken: Type.String({ default: '' }),
     bodyLimitBytes: Type.Integer({ default: 1_048_576, minimum: 1024 }),
     maxBatch: Type.Integer({ default: 1000, minimum: 1 }),
+    /** How often each owned partition's profiles are checkpointed (what a crash can lose of the profiles). */
+    checkpointIntervalMs: Type.Integer({ default: 60_000, minimum: 100 }),
   }, { default: {} }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -92,6 +94,7 @@ const ENV_MAP: ReadonlyArray<[string, string]> = [
   ['THREATLAB_API_TOKEN', 'serve.apiToken'],
   ['THREATLAB_BODY_LIMIT_BYTES', 'serve.bodyLimitBytes'],
   ['THREATLAB_MAX_BATCH', 'serve.maxBatch'],
+  ['THREATLAB_CHECKPOINT_INTERVAL_MS', 'serve.checkpointIntervalMs'],
   ['THREATLAB_LOG_LEVEL', 'logLevel'],
 ];
 

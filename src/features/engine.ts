@@ -9,13 +9,13 @@
  */
 import { SENSITIVE_ACTIONS, type Activity } from '../events/activity.js';
 import { ThreatlabError } from '../errors/index.js';
+import { clearBucket, finalizeHour } from './baseline.js';
 import { fnv1a, haversineKm, ipNetwork, linearCount, popcount32 } from './geo.js';
 import { Interner } from './interner.js';
 import {
-  BUCKET_COUNTERS, CATEGORY_COUNT, CATEGORY_DECAY_AT, CITY_CATEGORY, COUNTRY_CATEGORY, DAY_DECAY, DAY_MS, FEATURE_CATEGORIES,
-  HOUR_DECAY, HOUR_MS, IMPOSSIBLE_KMH, IMPOSSIBLE_MIN_KM, IP_WORDS, LOCATION_RING, M_BYTES, M_IPS, M_OBJECTS, MAX_LATENESS_MS,
-  METRIC_COUNT, METRIC_COUNTER, OBJECT_WORDS, PROFILE_DECAY_AT, RING_HOURS, SLOT_OFFSET, SLOTS_PER_CATEGORY, SLOTS_PER_USER,
-  TZ_CATEGORY,
+  BUCKET_COUNTERS, CATEGORY_COUNT, CATEGORY_DECAY_AT, CITY_CATEGORY, COUNTRY_CATEGORY, DAY_MS, FEATURE_CATEGORIES, HOUR_MS,
+  IMPOSSIBLE_KMH, IMPOSSIBLE_MIN_KM, IP_WORDS, LOCATION_RING, MAX_LATENESS_MS, METRIC_COUNT, OBJECT_WORDS, PROFILE_DECAY_AT,
+  RING_HOURS, SLOT_OFFSET, SLOTS_PER_CATEGORY, SLOTS_PER_USER, TZ_CATEGORY,
 } from './layout.js';
 import { LocalTime } from './localtime.js';
 import { readSnapshot, writeSnapshot, type EngineState } from './snapshot.js';
@@ -23,6 +23,7 @@ import { CATEGORY_BASE, CATEGORY_BLOCK, CF, F, FEATURE_DIM, FEATURE_SPEC, RATE_B
 import { TenantStore } from './tenant-store.js';
 import type { FeatureContext, FeatureEngineStats, FeatureSpec, ValueCount } from './types.js';
 import { UserStore } from './user-store.js';
+import { ipv4Network, maskVersions, parseIpv4 } from './values.js';
 
 export interface FeatureEngineOptions {
   /** The spec the caller expects (e.g. from a model bundle); refused unless it is the engine's own. */
@@ -53,7 +54,6 @@ const Z_VAR_FLOOR = 0.25;
 const RATIO_SMOOTHING: readonly number[] = [1, 1, 1, 1_000_000, 1, 1, 1, 1];
 const SHARED_CLOCK = new LocalTime();
 const MAX_UA_CACHE = 65_536;
-const MAX_UA_LENGTH = 256;
 const DOWNLOAD = 1;
 const SENSITIVE = 2;
 const FAILURE = 4;
@@ -117,7 +117,6 @@ export class FeatureEngine {
   private located = false;
   private privateIp = 0;
   private readonly ipWords = new Uint32Array(IP_WORDS);
-  private prevLocIndex = -1;
 
   constructor(options: FeatureEngineOptions = {}) {
     if (options.spec && options.spec.hash !== FEATURE_SPEC.hash) {
@@ -454,7 +453,6 @@ export class FeatureEngine {
   }
 
   private computeTravel(a: Activity, u: number, known: boolean, tSec: number, out: Float32Array, o: number): void {
-    this.prevLocIndex = -1;
     out[o + F.prevLocationKm] = 0;
     out[o + F.travelSpeedKmh] = 0;
     out[o + F.hoursSincePrevLocation] = 0;
@@ -803,8 +801,8 @@ export class FeatureEngine {
       const last = Math.min(head, H - R);
       for (let hh = head - R + 1; hh <= last; hh++) {
         const idx = u * R + (hh % R);
-        if (c.bucketCounts[idx * BUCKET_COUNTERS] > 0) this.finalizeHour(u, hh, idx);
-        this.clearBucket(idx);
+        if (c.bucketCounts[idx * BUCKET_COUNTERS] > 0) finalizeHour(c, u, hh, idx);
+        clearBucket(c, idx);
       }
       c.ringHead[u] = H;
     } else if (H <= head - R) {
@@ -822,70 +820,6 @@ export class FeatureEngine {
     const w = idx * OBJECT_WORDS;
     for (let i = 0; i < OBJECT_WORDS; i++) c.bucketObj[w + i] |= this.objWords[i];
     c.bucketIp[idx] |= this.ipWords[0];
-  }
-
-  private clearBucket(idx: number): void {
-    const c = this.store.c;
-    c.bucketCounts.fill(0, idx * BUCKET_COUNTERS, (idx + 1) * BUCKET_COUNTERS);
-    c.bucketBytes[idx] = 0;
-    c.bucketObj.fill(0, idx * OBJECT_WORDS, (idx + 1) * OBJECT_WORDS);
-    c.bucketIp[idx] = 0;
-  }
-
-  private readonly finalValues = new Float64Array(M);
-
-  /** Folds one finished hour into the hourly (ln scale) and daily baselines; empty hours in between count as zeros. */
-  private finalizeHour(u: number, hh: number, idx: number): void {
-    const c = this.store.c;
-    const x = this.finalValues;
-    const q = idx * BUCKET_COUNTERS;
-    for (let m = 0; m < M; m++) {
-      const k = METRIC_COUNTER[m];
-      if (k >= 0) x[m] = c.bucketCounts[q + k];
-    }
-    x[M_BYTES] = c.bucketBytes[idx];
-    let bits = 0;
-    for (let i = 0; i < OBJECT_WORDS; i++) bits += popcount32(c.bucketObj[idx * OBJECT_WORDS + i]);
-    x[M_OBJECTS] = linearCount(bits, 32 * OBJECT_WORDS);
-    x[M_IPS] = linearCount(popcount32(c.bucketIp[idx]), 32 * IP_WORDS);
-
-    const last = c.lastFinalHour[u];
-    const d = HOUR_DECAY;
-    let w = c.hourW[u];
-    if (last > 0 && hh - last > 1) {
-      const dn = Math.pow(d, hh - last - 1);
-      for (let m = 0; m < M; m++) { c.hourS[u * M + m] *= dn; c.hourQ[u * M + m] *= dn; }
-      w = w * dn + (1 - dn) / (1 - d);
-    }
-    for (let m = 0; m < M; m++) {
-      const lx = Math.log1p(x[m]);
-      c.hourS[u * M + m] = c.hourS[u * M + m] * d + lx;
-      c.hourQ[u * M + m] = c.hourQ[u * M + m] * d + lx * lx;
-    }
-    c.hourW[u] = w * d + 1;
-    c.lastFinalHour[u] = hh;
-
-    const day = Math.floor(hh / 24);
-    const accDay = c.accDay[u];
-    if (accDay !== 0 && day !== accDay) this.flushDay(u, day - accDay - 1);
-    c.accDay[u] = day;
-    for (let m = 0; m < M; m++) c.dayAcc[u * M + m] += x[m];
-  }
-
-  private flushDay(u: number, zeroDays: number): void {
-    const c = this.store.c;
-    const d = DAY_DECAY;
-    for (let m = 0; m < M; m++) {
-      c.dayS[u * M + m] = c.dayS[u * M + m] * d + c.dayAcc[u * M + m];
-      c.dayAcc[u * M + m] = 0;
-    }
-    let w = c.dayW[u] * d + 1;
-    if (zeroDays > 0) {
-      const dn = Math.pow(d, zeroDays);
-      for (let m = 0; m < M; m++) c.dayS[u * M + m] *= dn;
-      w = w * dn + (1 - dn) / (1 - d);
-    }
-    c.dayW[u] = w;
   }
 
   /** Forgets the least recently active 1 % of users (at least one) to stay under maxUsers. */
@@ -998,43 +932,4 @@ export class FeatureEngine {
 function toSeconds(time: number): number {
   const s = Math.floor(time / 1000);
   return s < 0 ? 0 : s > MAX_SEC ? MAX_SEC : s;
-}
-
-function isLocated(a: Activity): boolean {
-  const g = a.geo;
-  return g !== null && g.lat !== null && g.lon !== null && Number.isFinite(g.lat) && Number.isFinite(g.lon) && g.privateIp !== true;
-}
-
-/** "Chrome/120.0.6099.71" → "Chrome/#": version numbers masked, long agents cut, so updates do not look like new agents. */
-export function maskVersions(ua: string): string {
-  return ua.replace(/\d+(?:[._]\d+)*/g, '#').slice(0, MAX_UA_LENGTH);
-}
-
-/** An IPv4 address as an unsigned 32-bit number, or -1 when it is not dotted-quad IPv4. */
-function parseIpv4(ip: string): number {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const ch = ip.charCodeAt(i);
-    if (ch >= 48 && ch <= 57) {
-      part = part * 10 + (ch - 48);
-      if (++digits > 3 || part > 255) return -1;
-    } else if (ch === 46 && digits > 0 && dots < 3) {
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else {
-      return -1;
-    }
-  }
-  if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + part;
-}
-
-/** "a.b.c" of a /24 network number (the value string ipNetwork gives for IPv4). */
-function ipv4Network(n24: number): string {
-  return `${(n24 >>> 16) & 255}.${(n24 >>> 8) & 255}.${n24 & 255}`;
 }

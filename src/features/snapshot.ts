@@ -171,28 +171,37 @@ export function readSnapshot(bytes: Uint8Array, s: EngineState, fresh: boolean):
   const globalId = (l: number): number => (l > 0 ? ids[l - 1] : 0);
   const tenantIds = header.tenants.map((t) => s.tenants.tenant(t.name));
 
-  const rows = header.users.map((name, r) => {
-    const existing = s.userIds.get(name);
-    if (existing !== undefined) {
-      s.store.clearRow(existing);
-      return existing;
-    }
-    return s.rowFor(name, header.tenants[header.userTenants[r]].name);
-  });
-  const c = s.store.c;
+  // Read every column block first, then place users one at a time with all their columns:
+  // creating a row may evict (maxUsers), and an evicted user must be a complete one.
+  const blocks = new Map<string, ArrayLike<number>>();
   for (const k of USER_COLUMN_NAMES) {
     const [ctor, stride] = USER_COLUMNS[k];
-    const block = take(ctor as unknown as { new(buf: ArrayBuffer): InstanceType<typeof ctor>; BYTES_PER_ELEMENT: number }, n * stride);
-    if (k === 'tenant') {
-      rows.forEach((u, r) => { c.tenant[u] = tenantIds[(block as Int32Array)[r]]; });
-      continue;
+    blocks.set(k, take(ctor as unknown as { new(buf: ArrayBuffer): InstanceType<typeof ctor>; BYTES_PER_ELEMENT: number }, n * stride) as unknown as ArrayLike<number>);
+  }
+  for (let r = 0; r < n; r++) {
+    const name = header.users[r];
+    const tenantLocal = header.userTenants[r];
+    if (!(tenantLocal >= 0 && tenantLocal < tenantIds.length)) throw bad(`user ${r} has tenant ${tenantLocal}`);
+    const existing = s.userIds.get(name);
+    let u: number;
+    if (existing !== undefined) {
+      u = existing;
+      s.store.clearRow(u);
+    } else {
+      u = s.rowFor(name, header.tenants[tenantLocal].name);
     }
-    const dst = c[k] as unknown as { set(src: ArrayLike<number>, offset: number): void };
-    const src = block as unknown as { subarray(a: number, b: number): ArrayLike<number> };
-    rows.forEach((u, r) => dst.set(src.subarray(r * stride, (r + 1) * stride), u * stride));
-    if (k === 'slotId') rows.forEach((u) => {
-      for (let i = u * stride; i < (u + 1) * stride; i++) c.slotId[i] = globalId(c.slotId[i]);
-    });
+    const c = s.store.c;
+    for (const k of USER_COLUMN_NAMES) {
+      const stride = USER_COLUMNS[k][1];
+      const src = blocks.get(k)!;
+      const dst = c[k] as unknown as { [i: number]: number };
+      if (k === 'tenant') { dst[u] = tenantIds[tenantLocal]; continue; }
+      if (k === 'slotId') {
+        for (let i = 0; i < stride; i++) dst[u * stride + i] = globalId(src[r * stride + i]);
+        continue;
+      }
+      for (let i = 0; i < stride; i++) dst[u * stride + i] = src[r * stride + i];
+    }
   }
 
   const E = header.entries;

@@ -14,7 +14,7 @@ import { calibrate, surprisal, type Calibration } from './calibration.js';
 export const OTHERS_WEIGHT = 0.25;
 
 /** Writes the combined raw value of each row into `out`. `cal[k][r]` = calibrated component k. */
-export function combineComponents(cal: Float32Array[], weights: number[], out: Float32Array): void {
+export function combineComponents(cal: ArrayLike<number>[], weights: number[], out: Float64Array | Float32Array): void {
   const rows = out.length;
   for (let r = 0; r < rows; r++) {
     let max = 0;
@@ -28,8 +28,9 @@ export function combineComponents(cal: Float32Array[], weights: number[], out: F
   }
 }
 
-export function calibrateAll(c: Calibration, raw: Float32Array): Float32Array {
-  const out = new Float32Array(raw.length);
+/** Float64 on purpose: near 1, float32 cannot tell 0.99999 from 0.999999, and ranking lives there. */
+export function calibrateAll(c: Calibration, raw: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(raw.length);
   for (let i = 0; i < raw.length; i++) out[i] = calibrate(c, raw[i]);
   return out;
 }

@@ -1,7 +1,7 @@
 /** Public surface of the models: bundle format, loading, the scoring pipeline, the scorers. */
 export type { FeatureMatrix, Reason, Scorer, Score, Severity, FeatureEngineLike } from './types.js';
 export { fitCalibration, calibrate, surprisal, type Calibration } from './calibration.js';
-export { combineComponents, alertRateFor, OTHERS_WEIGHT } from './ensemble.js';
+export { combineComponents, calibrateAll, alertRateFor, OTHERS_WEIGHT } from './ensemble.js';
 export {
   BUNDLE_FORMAT_VERSION, MANIFEST_FILE, PROFILES_FILE, COMPONENT_ORDER, parseManifest,
   type BundleManifest, type ComponentEntry, type ComponentName, type AlertBudget, type TrainingDataSummary,
@@ -18,3 +18,4 @@ export { saveLayersModel, loadLayersModelBytes } from './tf-io.js';
 export { ensureTf } from './tf.js';
 export { sha256Hex } from './hash.js';
 export { fitScaler, type Scaler } from './scaler.js';
+export { sampleRows, seededRandom } from './random.js';

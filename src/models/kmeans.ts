@@ -5,9 +5,11 @@
  * one flag outliers at the same rate. Reasons are the features furthest from the
  * nearest centroid, in standard deviations.
  *
- * k is chosen by the mean silhouette on a sample (ties within 0.02 go to the larger
- * k, which describes the bulk more finely and so makes outliers stand out more).
- * Fitting runs on a sample: ml-kmeans costs ~1.9 s per iteration at 1M×32.
+ * k is chosen by the mean silhouette (on 800 rows of a 2 500-row selection sample;
+ * ties within 0.02 go to the larger k, which describes the bulk more finely and so
+ * makes outliers stand out more). The chosen k is then refitted on the fit sample
+ * (default 20 000 rows) from the selection's centroids: ml-kmeans costs ~1.9 s per
+ * iteration at 1M×32, so it never sees the full data.
  */
 import { kmeans } from 'ml-kmeans';
 import { ThreatlabError } from '../errors/index.js';
@@ -31,9 +33,11 @@ export interface KMeansFitOptions {
   seed?: number;
   /** Rows k-means is fitted on (default 20 000). */
   sampleSize?: number;
-  /** Candidate numbers of clusters (default 2, 3, 4, 6, 8, 12). */
+  /** Candidate numbers of clusters (default 2, 4, 6, 8, 12). */
   candidates?: number[];
-  /** Rows the silhouette is computed on (default 1 500). */
+  /** Rows k is chosen on (default 2 500). */
+  selectionSample?: number;
+  /** Rows the silhouette is computed on, out of the selection sample (default 800). */
   silhouetteSample?: number;
 }
 
@@ -52,15 +56,28 @@ function sqDist(a: Float32Array | number[], ao: number, b: Float32Array | number
   return s;
 }
 
-function silhouette(x: FeatureMatrix, clusters: ArrayLike<number>, k: number): number {
+/** Pairwise distances of the silhouette sample, computed once and shared by every candidate k. */
+function pairwise(x: FeatureMatrix): Float32Array {
   const n = x.rows;
+  const d = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = Math.sqrt(sqDist(x.data, i * x.dim, x.data, j * x.dim, x.dim));
+      d[i * n + j] = v;
+      d[j * n + i] = v;
+    }
+  }
+  return d;
+}
+
+function silhouette(dist: Float32Array, n: number, clusters: ArrayLike<number>, k: number): number {
   let total = 0;
   const sums = new Float64Array(k);
   const counts = new Float64Array(k);
   for (let i = 0; i < n; i++) counts[clusters[i]]++;
   for (let i = 0; i < n; i++) {
     sums.fill(0);
-    for (let j = 0; j < n; j++) if (i !== j) sums[clusters[j]] += Math.sqrt(sqDist(x.data, i * x.dim, x.data, j * x.dim, x.dim));
+    for (let j = 0; j < n; j++) if (i !== j) sums[clusters[j]] += dist[i * n + j];
     const own = clusters[i];
     if (counts[own] <= 1) continue;
     const a = sums[own] / (counts[own] - 1);
@@ -91,22 +108,29 @@ export function fitKMeans(x: FeatureMatrix, opts: KMeansFitOptions): KMeansParam
   const scaler = fitScaler(x, sample);
   const scaled = scaleMatrix(scaler, x, sample);
   const distinct = distinctRows(scaled, 64);
-  const candidates = (opts.candidates ?? [2, 3, 4, 6, 8, 12]).filter((k) => k < distinct);
+  const candidates = (opts.candidates ?? [2, 4, 6, 8, 12]).filter((k) => k < distinct);
   let best: { k: number; centroids: number[][]; clusters: number[]; sil: number } | null = null;
   if (candidates.length > 0) {
-    const data = rowsOf(scaled);
-    const silIdx = sampleRows(scaled.rows, opts.silhouetteSample ?? 1_500, seed + 1);
+    // Choose k on a smaller sample (ml-kmeans costs grow with rows × k × dim), then fit
+    // the chosen k on the whole sample starting from those centroids.
+    const selectIdx = sampleRows(scaled.rows, opts.selectionSample ?? 2_500, seed + 2);
+    const selectData = Array.from(selectIdx, (r) => Array.from(scaled.data.subarray(r * scaled.dim, (r + 1) * scaled.dim)));
+    const silIdx = sampleRows(selectIdx.length, opts.silhouetteSample ?? 800, seed + 1);
     const silData = new Float32Array(silIdx.length * scaled.dim);
-    silIdx.forEach((r, i) => silData.set(scaled.data.subarray(r * scaled.dim, (r + 1) * scaled.dim), i * scaled.dim));
-    const fits: { k: number; centroids: number[][]; clusters: number[]; sil: number }[] = [];
+    silIdx.forEach((r, i) => silData.set(selectData[r], i * scaled.dim));
+    const dist = pairwise({ data: silData, rows: silIdx.length, dim: scaled.dim });
+    const fits: { k: number; centroids: number[][]; sil: number }[] = [];
     for (const k of candidates) {
-      const res = kmeans(data, k, { initialization: 'kmeans++', seed, maxIterations: 60, tolerance: 1e-4 });
-      const silClusters = Array.from(silIdx, (r) => res.clusters[r]);
-      const sil = silhouette({ data: silData, rows: silIdx.length, dim: scaled.dim }, silClusters, k);
-      fits.push({ k, centroids: res.centroids, clusters: res.clusters, sil });
+      const res = kmeans(selectData, k, { initialization: 'kmeans++', seed, maxIterations: 30, tolerance: 1e-4 });
+      const sil = silhouette(dist, silIdx.length, Array.from(silIdx, (r) => res.clusters[r]), k);
+      fits.push({ k, centroids: res.centroids, sil });
     }
     const maxSil = Math.max(...fits.map((f) => f.sil));
-    best = fits.filter((f) => f.sil >= maxSil - 0.02).sort((a, b) => b.k - a.k)[0];
+    const chosen = fits.filter((f) => f.sil >= maxSil - 0.02).sort((a, b) => b.k - a.k)[0];
+    const final = scaled.rows > selectIdx.length
+      ? kmeans(rowsOf(scaled), chosen.k, { initialization: chosen.centroids, maxIterations: 20, tolerance: 1e-4 })
+      : kmeans(selectData, chosen.k, { initialization: chosen.centroids, maxIterations: 1 });
+    best = { k: chosen.k, centroids: final.centroids, clusters: final.clusters, sil: chosen.sil };
   }
   if (!best) {
     // Fewer than three distinct rows: one centroid at the mean; documented degenerate model.

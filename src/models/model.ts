@@ -13,9 +13,9 @@ import type { FeatureMatrix, Reason, Scorer, Severity } from './types.js';
 
 export interface ScoredMatrix {
   /** Final calibrated score per row, 0..1. */
-  score: Float32Array;
+  score: Float64Array;
   /** Calibrated score per component per row, 0..1. */
-  components: Record<string, Float32Array>;
+  components: Record<string, Float64Array>;
 }
 
 export interface ExplainOptions {
@@ -37,7 +37,7 @@ export interface LoadedModel {
    * k-means), the tfjs ones counted as unremarkable. Never above `scoreMatrix`'s score
    * (the combination is max-style), so "inline score ≥ threshold" implies an alert.
    */
-  scoreInline(x: FeatureMatrix): Float32Array;
+  scoreInline(x: FeatureMatrix): Float64Array;
   severity(score: number): Severity;
   /** One prediction through every component, so the first real batch pays no compilation. */
   warmUp(): void;
@@ -81,18 +81,18 @@ export class CompiledModel implements LoadedModel {
   }
 
   /** Raw component scores → calibrated components → combined raw (for fitting the final calibration). */
-  combinedRaw(x: FeatureMatrix): { combined: Float32Array; components: Record<string, Float32Array> } {
+  combinedRaw(x: FeatureMatrix): { combined: Float64Array; components: Record<string, Float64Array> } {
     if (x.dim !== this.manifest.featureNames.length) {
       throw new ThreatlabError('THREATLAB_INPUT', `feature matrix has ${x.dim} columns, the model expects ${this.manifest.featureNames.length}`);
     }
-    const cal: Float32Array[] = [];
-    const components: Record<string, Float32Array> = {};
+    const cal: Float64Array[] = [];
+    const components: Record<string, Float64Array> = {};
     this.scorers.forEach(({ name, scorer }, k) => {
       const c = calibrateAll(this.calibrations[k], scorer.scoreMany(x));
       cal.push(c);
       components[name] = c;
     });
-    const combined = new Float32Array(x.rows);
+    const combined = new Float64Array(x.rows);
     combineComponents(cal, this.weights, combined);
     return { combined, components };
   }
@@ -103,12 +103,12 @@ export class CompiledModel implements LoadedModel {
     return { score, components };
   }
 
-  scoreInline(x: FeatureMatrix): Float32Array {
-    const cal: Float32Array[] = [];
+  scoreInline(x: FeatureMatrix): Float64Array {
+    const cal: Float64Array[] = [];
     this.scorers.forEach(({ scorer }, k) => {
-      cal.push(isInline(scorer) ? calibrateAll(this.calibrations[k], scorer.scoreMany(x)) : new Float32Array(x.rows));
+      cal.push(isInline(scorer) ? calibrateAll(this.calibrations[k], scorer.scoreMany(x)) : new Float64Array(x.rows));
     });
-    const combined = new Float32Array(x.rows);
+    const combined = new Float64Array(x.rows);
     combineComponents(cal, this.weights, combined);
     return calibrateAll(this.manifest.calibration.final, combined);
   }

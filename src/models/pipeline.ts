@@ -54,6 +54,8 @@ export function dimensionValue(a: Activity, dimension: string): string | null {
 }
 
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
+/** Scores keep 9 decimals: alerts live in the last 0.1 %, where 6 decimals would tie them. */
+const roundScore = (v: number) => Math.round(v * 1e9) / 1e9;
 
 export class ScoringPipeline {
   private model: LoadedModel;
@@ -123,7 +125,7 @@ export class ScoringPipeline {
         tenant: a.tenant,
         user: a.user,
         time: a.time,
-        score: round(score),
+        score: roundScore(score),
         alert: score >= threshold,
         severity: model.severity(score),
         components,

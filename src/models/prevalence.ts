@@ -145,15 +145,15 @@ export class PrevalenceScorer implements Scorer {
 
   constructor(readonly params: PrevalenceParams, private readonly featureNames: readonly string[]) {}
 
-  private rowBits(x: FeatureMatrix, r: number, valueOf?: (dimension: string) => string | null): { name: string; bits: number; text: string; feature: string; value: number }[] {
+  private rowBits(x: FeatureMatrix, r: number, valueOf?: (dimension: string) => string | null): { name: string; bits: number; text: () => string; feature: string; value: number }[] {
     const base = r * x.dim;
     if (this.params.mode === 'dimensions') {
       return this.params.dimensions.map((d) => {
         const s = dimensionSurprisal(d, x.data, base, this.params.alpha);
         const peers = d.tenantCount >= 0 ? x.data[base + d.tenantCount] : NaN;
-        const tenantText = Number.isFinite(peers) && s.pTenant > 0
+        const tenantText = () => (Number.isFinite(peers) && s.pTenant > 0
           ? `${fmt(peers)} of ${fmt(Math.round(peers / s.pTenant))} other users in the tenant`
-          : Number.isFinite(peers) && peers === 0 ? 'no other user in the tenant' : `${fmt(100 * s.pTenant)} % of the tenant's users`;
+          : Number.isFinite(peers) && peers === 0 ? 'no other user in the tenant' : `${fmt(100 * s.pTenant)} % of the tenant's users`);
         const first = s.nUser < 0.5;
         const feature = this.featureNames[d.userCount >= 0 ? d.userCount : d.userShare >= 0 ? d.userShare : Math.max(d.tenantShare, 0)] ?? d.name;
         return {
@@ -161,13 +161,14 @@ export class PrevalenceScorer implements Scorer {
           bits: s.bits,
           feature,
           value: s.nUser,
-          text: `${first ? 'first' : 'rare'} ${d.name.replace(/_/g, ' ')}${quoted(valueOf?.(d.name))} for this user: ${fmt(s.nUser)} of ${fmt(s.nTotal)} earlier events; ${tenantText}`,
+          // Built only for the reasons actually shown: this runs for every scored event.
+          text: () => `${first ? 'first' : 'rare'} ${d.name.replace(/_/g, ' ')}${quoted(valueOf?.(d.name))} for this user: ${fmt(s.nUser)} of ${fmt(s.nTotal)} earlier events; ${tenantText()}`,
         };
       });
     }
     return this.params.histograms.map((h) => {
       const v = x.data[base + h.feature];
-      return { name: this.featureNames[h.feature], feature: this.featureNames[h.feature], value: Number.isFinite(v) ? v : 0, bits: histogramBits(h, v), text: `${this.featureNames[h.feature]} = ${fmt(v)}, a value seen in ${fmt(100 * 2 ** -histogramBits(h, v))} % of training events` };
+      return { name: this.featureNames[h.feature], feature: this.featureNames[h.feature], value: Number.isFinite(v) ? v : 0, bits: histogramBits(h, v), text: () => `${this.featureNames[h.feature]} = ${fmt(v)}, a value seen in ${fmt(100 * 2 ** -histogramBits(h, v))} % of training events` };
     });
   }
 
@@ -195,6 +196,6 @@ export class PrevalenceScorer implements Scorer {
       .filter((b) => b.bits >= 3) // rarer than 1 in 8
       .sort((a, b) => b.bits - a.bits)
       .slice(0, top)
-      .map((b) => ({ feature: b.feature, value: b.value, detail: `${b.text} (${b.bits.toFixed(1)} bits of surprise)` }));
+      .map((b) => ({ feature: b.feature, value: b.value, detail: `${b.text()} (${b.bits.toFixed(1)} bits of surprise)` }));
   }
 }

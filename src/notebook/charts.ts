@@ -67,7 +67,7 @@ export interface GroupedBarOptions extends ChartSize {
 export function groupedBarChart(o: GroupedBarOptions): string {
   const n = o.labels.length;
   const m = Math.max(1, o.series.length);
-  const longest = Math.min(28, Math.max(4, ...o.labels.map((s) => s.length)));
+  const longest = Math.min(34, Math.max(4, ...o.labels.map((s) => s.length)));
   const l = layout({ width: o.width, height: o.height ?? Math.max(140, 90 + n * (8 + 12 * m)) }, { left: 12 + longest * 6.5, top: 32 + 15 * (m > 1 ? m : 0) });
   const all = o.series.flatMap((s) => Array.from(s.values).slice(0, n));
   if (n === 0 || !all.some(Number.isFinite)) return emptyChart(l, o.title, 'no data');
@@ -76,7 +76,7 @@ export function groupedBarChart(o: GroupedBarOptions): string {
   const bar = (band * 0.8) / m;
   const parts: string[] = [...xAxis(l, x, o.xLabel)];
   o.labels.forEach((label, i) => {
-    parts.push(`<text x="${l.left - 6}" y="${px(l.top + band * (i + 0.5) + 4)}" text-anchor="end">${escapeXml(shorten(label, 28))}</text>`);
+    parts.push(`<text x="${l.left - 6}" y="${px(l.top + band * (i + 0.5) + 4)}" text-anchor="end">${escapeXml(shorten(label, 34))}</text>`);
     o.series.forEach((s, si) => {
       const v = s.values[i];
       if (!Number.isFinite(v)) return;
@@ -182,6 +182,8 @@ export interface LineChartOptions extends ChartSize {
   /** The y = x line: the ideal of a calibration curve. */
   diagonal?: boolean;
   markers?: readonly Marker[];
+  /** Where the legend goes: rising curves (CDFs, PR from the left) are clear at the bottom right. */
+  legend?: 'top-right' | 'bottom-right';
 }
 
 export function lineChart(o: LineChartOptions): string {
@@ -225,7 +227,7 @@ export function lineChart(o: LineChartOptions): string {
         `<text x="${px(x(m.x) + 4)}" y="${l.top + 12}" fill="#e15759">${escapeXml(m.label)}</text>`,
     );
   }
-  parts.push(...legend(l, o.series.map((s) => s.name)));
+  parts.push(...legend(l, o.series.map((s) => s.name), o.legend));
   return svgDocument(l, o.title, parts);
 }
 

@@ -16,4 +16,4 @@ export { ACTIVITY_COLUMNS, activityColumns, activityFrame, daysSpanned, frameHtm
 export { correlationMatrix, meanBy, pearson, std } from './stats.js';
 export { alertLoadCurve, countPerDay, empiricalCdf, prCurve, type PrCurve } from './curves.js';
 export { kmeansSweep, nearestCentroids, type KCandidate, type SweepOptions } from './kmeans.js';
-export { NOTEBOOK_SAMPLE, generatedSample, notebookBundleUri, type Sample } from './workflow.js';
+export { NOTEBOOK_SAMPLE, generatedSample, notebookBundleUri, notebookModel, type Sample } from './workflow.js';

@@ -16,7 +16,7 @@ export interface KCandidate {
   k: number;
   /** Mean silhouette on the fit's sample (what fitKMeans selects k by; higher is better). */
   silhouette: number;
-  /** Mean squared distance of a row to its nearest centroid (the elbow curve; lower is tighter). */
+  /** Mean squared Euclidean distance of a row to its nearest centroid: the k-means objective, for the elbow curve. */
   meanSquaredDistance: number;
   /** Rows per cluster among the evaluated rows, largest first. */
   clusterSizes: number[];
@@ -42,37 +42,40 @@ export function kmeansSweep(x: FeatureMatrix, opts: SweepOptions): KCandidate[] 
     });
     // Fewer distinct rows than k: fitKMeans falls back to one centroid; that k is not available.
     if (params.centroids.length !== k) continue;
-    const { sqDistance, cluster } = nearestCentroids(x, params, opts.evalRows ?? 5_000);
+    const { inertia, cluster } = nearestCentroids(x, params, opts.evalRows ?? 5_000);
     const sizes = new Array<number>(k).fill(0);
     cluster.forEach((c) => sizes[c]++);
-    const mean = sqDistance.reduce((s, v) => s + v, 0) / Math.max(1, sqDistance.length);
+    const mean = inertia.reduce((s, v) => s + v, 0) / Math.max(1, inertia.length);
     out.push({ k, silhouette: params.silhouette, meanSquaredDistance: mean, clusterSizes: sizes.sort((a, b) => b - a) });
   }
   return out;
 }
 
 /**
- * For up to `maxRows` evenly spaced rows: the nearest centroid by scale-normalised distance
- * (as KMeansScorer picks it), the squared distance to it, and the raw cluster score.
+ * For up to `maxRows` evenly spaced rows: the squared Euclidean distance to the nearest
+ * centroid (k-means' own objective), and the cluster and raw score as KMeansScorer
+ * assigns them (nearest by distance divided by the cluster's spread).
  */
-export function nearestCentroids(x: FeatureMatrix, params: KMeansParams, maxRows = Infinity): { rows: number[]; cluster: number[]; sqDistance: number[]; rawScore: number[] } {
+export function nearestCentroids(x: FeatureMatrix, params: KMeansParams, maxRows = Infinity): { rows: number[]; inertia: number[]; cluster: number[]; rawScore: number[] } {
   const step = Math.max(1, Math.ceil(x.rows / maxRows));
   const z = new Float64Array(x.dim);
-  const result = { rows: [] as number[], cluster: [] as number[], sqDistance: [] as number[], rawScore: [] as number[] };
+  const result = { rows: [] as number[], inertia: [] as number[], cluster: [] as number[], rawScore: [] as number[] };
   for (let r = 0; r < x.rows; r += step) {
     for (let j = 0; j < x.dim; j++) z[j] = scaled(x.data[r * x.dim + j], params.scaler.mean[j], params.scaler.std[j]);
     let best = 0;
     let bestNormalised = Infinity;
     let bestSq = 0;
+    let minSq = Infinity;
     params.centroids.forEach((c, ci) => {
       let sq = 0;
       for (let j = 0; j < x.dim; j++) sq += (z[j] - c[j]) ** 2;
+      minSq = Math.min(minSq, sq);
       const normalised = sq / params.scales[ci] ** 2;
       if (normalised < bestNormalised) [best, bestNormalised, bestSq] = [ci, normalised, sq];
     });
     result.rows.push(r);
+    result.inertia.push(minSq);
     result.cluster.push(best);
-    result.sqDistance.push(bestSq);
     result.rawScore.push(Math.sqrt(bestSq) / params.scales[best]);
   }
   return result;

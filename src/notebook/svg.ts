@@ -109,11 +109,12 @@ export function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
 
-/** Legend in the top-right corner of the plot area. */
-export function legend(l: Layout, names: readonly string[]): string[] {
+/** Legend in a corner of the plot area (top right unless told otherwise). */
+export function legend(l: Layout, names: readonly string[], corner: 'top-right' | 'bottom-right' = 'top-right'): string[] {
   if (names.length < 2) return [];
+  const first = corner === 'top-right' ? l.top + 4 : l.bottom - 4 - names.length * 15;
   return names.map((name, i) => {
-    const y = l.top + 4 + i * 15;
+    const y = first + i * 15;
     const x = l.right - 150;
     return (
       `<rect x="${x}" y="${y}" width="10" height="10" fill="${PALETTE[i % PALETTE.length]}"/>` +

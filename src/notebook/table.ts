@@ -16,7 +16,8 @@ export function escapeHtml(text: string): string {
 
 function cellText(value: unknown, digits: number): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(digits);
+  // NaN is how danfojs and the feature columns spell "missing": show an empty cell, not "NaN".
+  if (typeof value === 'number') return Number.isNaN(value) ? '' : Number.isInteger(value) || !Number.isFinite(value) ? String(value) : value.toFixed(digits);
   if (Array.isArray(value)) return value.map((v) => cellText(v, digits)).join('; ');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);

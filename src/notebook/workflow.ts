@@ -3,7 +3,10 @@
  * where 03 leaves its bundle for 04 and 05 to pick up (so the workflow trains once).
  */
 import { campaignsOf, generateEvents, type Activity, type GenerateOptions } from '../events/index.js';
-import type { CampaignInfo, EventLabel, LabelMap } from '../training/index.js';
+import { FEATURE_SPEC } from '../features/index.js';
+import { loadBundle, type LoadedModel } from '../models/index.js';
+import type { ArtifactStore } from '../registry/index.js';
+import { trainBundle, type CampaignInfo, type EventLabel, type LabelMap, type TrainOptions } from '../training/index.js';
 
 /** Small enough for a notebook to run in minutes, big enough for every attack scenario. */
 export const NOTEBOOK_SAMPLE: GenerateOptions = { users: 150, days: 21, seed: 7 };
@@ -37,4 +40,22 @@ export function generatedSample(options: GenerateOptions = NOTEBOOK_SAMPLE): Sam
 /** Where 03-train saves its bundle under the artifact root; 04 and 05 load it from there. */
 export function notebookBundleUri(artifactRoot: string, name: string): string {
   return `${artifactRoot.replace(/\/+$/, '')}/notebooks/${name}`;
+}
+
+/**
+ * The bundle 03 saved at `uri`, or, when there is none or it was trained on another feature
+ * spec (src/features changed since), a new one trained on `train()` and saved there.
+ */
+export async function notebookModel(
+  store: ArtifactStore,
+  uri: string,
+  train: () => readonly Activity[],
+  options: TrainOptions,
+): Promise<{ model: LoadedModel; trained: boolean }> {
+  if (await store.exists(`${uri}/manifest.json`)) {
+    const saved = await loadBundle(store, uri);
+    if (saved.manifest.featureSpecHash === FEATURE_SPEC.hash) return { model: saved, trained: false };
+  }
+  await trainBundle(store, uri, train(), options);
+  return { model: await loadBundle(store, uri, { expectedFeatureSpecHash: FEATURE_SPEC.hash }), trained: true };
 }

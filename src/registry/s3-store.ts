@@ -107,8 +107,9 @@ export class S3ArtifactStore implements ArtifactStore {
       });
     } catch (err) {
       if (err instanceof ThreatlabError) throw err;
-      if (isNotFound(err)) throw new ThreatlabError('THREATLAB_NOT_FOUND', `no artifact at ${uri}`, { cause: err });
       const e = err as AwsLikeError;
+      if (e.name === 'NoSuchBucket') throw new ThreatlabError('THREATLAB_NOT_FOUND', `no artifact at ${uri}: bucket ${splitUri(uri).host} does not exist`, { cause: err });
+      if (isNotFound(err)) throw new ThreatlabError('THREATLAB_NOT_FOUND', `no artifact at ${uri}`, { cause: err });
       const reason = e.name && e.name !== 'Error' ? `${e.name}: ${e.message ?? ''}` : (e.message ?? String(err));
       if (e.name === 'BadDigest' || e.name === 'InvalidDigest' || /checksum/i.test(reason)) {
         throw new ThreatlabError('THREATLAB_CHECKSUM', `checksum mismatch on ${action} ${uri}: ${reason}`, { cause: err });

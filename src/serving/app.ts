@@ -12,6 +12,7 @@ import Fastify, { type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
 import { ThreatlabError, isThreatlabError } from '../errors/index.js';
 import { ActivitySchema } from '../events/activity.js';
+import { FORMATS } from '../events/normalize/types.js';
 import type { Score } from '../models/types.js';
 import { presentedToken, tokenMatches } from './auth.js';
 import type { FeedbackSink } from './feedback.js';
@@ -24,7 +25,7 @@ import { ErrorBodySchema, FeedbackBodySchema, ReasonSchema, ScoreSchema } from '
 /** Scores already-decoded activities for HTTP callers (its own profiles, the current model). */
 export interface HttpScorer {
   decode(value: unknown, format: string): DecodeResult;
-  score(activities: import('../events/activity.js').Activity[]): Score[];
+  score(activities: import('../events/activity.js').Activity[]): Promise<Score[]>;
 }
 
 export interface AppDeps {
@@ -115,7 +116,7 @@ export async function buildApp(deps: AppDeps) {
     if (n === 0) throw new ThreatlabError('THREATLAB_INPUT', 'no events in the request');
   };
 
-  const scoreValues = (values: unknown[], format: string) => {
+  const scoreValues = async (values: unknown[], format: string) => {
     if (!deps.models.champion) throw new ThreatlabError('THREATLAB_NOT_READY', 'no model loaded yet');
     const started = performance.now();
     const accepted: import('../events/activity.js').Activity[] = [];
@@ -125,7 +126,7 @@ export async function buildApp(deps: AppDeps) {
       if (r.ok) accepted.push(...r.activities);
       else rejected.push({ index, reason: r.reason, detail: r.detail });
     });
-    const scores = accepted.length ? deps.scorer.score(accepted) : [];
+    const scores = accepted.length ? await deps.scorer.score(accepted) : [];
     deps.metrics.eventsIn.inc({ source: 'http' }, values.length);
     deps.metrics.scoresOut.inc({ source: 'http' }, scores.length);
     deps.metrics.batchSeconds.observe({ source: 'http' }, (performance.now() - started) / 1000);
@@ -151,7 +152,8 @@ export async function buildApp(deps: AppDeps) {
     schema: {
       summary: 'Score raw vendor records (O365, Entra, Google Workspace, GitHub, Slack, Dropbox, CloudTrail, Okta): one, or {records: [...]}',
       security: [{ bearer: [] }],
-      querystring: Type.Object({ format: Type.Optional(Type.String({ default: 'auto', maxLength: 32 })) }),
+      // An unknown format is the caller's mistake (400), not a normaliser crash (500).
+      querystring: Type.Object({ format: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: [...FORMATS], default: 'auto' })) }),
       body: Type.Union([Type.Object({ records: Type.Array(Type.Object({})) }, { additionalProperties: false }), Type.Object({})]),
       response: { 200: ScoreResponseSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 413: ErrorBodySchema, 503: ErrorBodySchema },
     },

@@ -11,6 +11,11 @@ export const REDACT_PATHS = [
   '*.secretAccessKey',
   '*.sessionToken',
   'config.serve.apiToken',
+  // One level deeper too: an SDK client's options (`{ s3: { credentials: { … } } }`) nest them.
+  '*.*.apiToken',
+  '*.*.secretAccessKey',
+  '*.*.sessionToken',
+  '*.*.password',
 ];
 
 export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {

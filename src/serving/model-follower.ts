@@ -11,7 +11,7 @@ import type { ModelManager } from './model-manager.js';
 
 const STRING_FIELDS = ['model', 'version', 'alias', 'uri', 'manifestSha256', 'featureSpecHash'] as const;
 
-/** A model-topic message as an update, or null (with the reason logged) when it is not one. */
+/** A model-topic message as an update, or the reason (text) why it is not one. */
 export function parseModelUpdate(value: Buffer | null): ModelUpdateMessage | string {
   if (value === null) return 'tombstone';
   let parsed: unknown;

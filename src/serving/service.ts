@@ -16,6 +16,7 @@ import { CheckpointStore } from './checkpoints.js';
 import { createFeedbackSink } from './feedback.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type ServingMetrics } from './metrics.js';
+import { MicroBatcher } from './micro-batcher.js';
 import { ModelFollower } from './model-follower.js';
 import { ModelManager } from './model-manager.js';
 import { checkInputFormat, createRuntime } from './runtime.js';
@@ -56,6 +57,8 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+const STOP_STEP_MS = 15_000;
+
 export async function startService(options: ServiceOptions): Promise<Service> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -88,7 +91,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     topics: { activities: t.activities, scores: t.scores, alerts: t.alerts, deadLetter: t.deadLetter },
     groupId: config.serve.consumerGroup,
     checkpoints: new CheckpointStore(store, joinUri(config.artifactRoot, 'checkpoints', encodeURIComponent(config.serve.consumerGroup)), runtime.featureSpecHash, logger),
-    checkpointIntervalMs: options.checkpointIntervalMs,
+    checkpointIntervalMs: options.checkpointIntervalMs ?? config.serve.checkpointIntervalMs,
     maxBatchSize: options.maxBatchSize,
   });
 
@@ -123,12 +126,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (!models.champion) logger.warn({ model: config.model.name, alias: config.model.alias }, 'no model yet; waiting for a promotion on the model topic');
   if (streamStarted) await streamStarted;
 
+  const batcher = new MicroBatcher((activities) => {
+    if (!httpPipeline) throw new Error('no model loaded yet');
+    return httpPipeline.scoreBatch(activities);
+  }, config.serve.maxBatch * 2);
   const httpScorer: HttpScorer = {
     decode: (value, format) => runtime.decodeValue(value, format),
-    score: (activities) => {
-      if (!httpPipeline) throw new Error('no model loaded yet');
-      return httpPipeline.scoreBatch(activities);
-    },
+    score: (activities) => batcher.score(activities),
   };
   const app = await buildApp({
     serve: config.serve,
@@ -158,11 +162,23 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ready: () => readyPromise,
     async stop() {
       models.stop();
-      await app.close().catch(() => undefined);
-      await follower.stop().catch(() => undefined);
-      await scorer.stop().catch((err) => logger.warn({ err: describeError(err) }, 'stream scorer stop failed'));
-      await producer.disconnect().catch(() => undefined);
-      if (ownBus && bus.kind === 'kafka') await bus.close().catch(() => undefined);
+      // Each step is bounded: a broker that went away must not keep a stopping process alive.
+      const step = async (what: string, work: () => Promise<unknown>) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            logger.warn({ step: what, ms: STOP_STEP_MS }, 'shutdown step timed out; continuing');
+            resolve();
+          }, STOP_STEP_MS);
+        });
+        await Promise.race([work().catch((err) => logger.warn({ step: what, err: describeError(err) }, 'shutdown step failed')), timeout]);
+        clearTimeout(timer);
+      };
+      await step('http', () => app.close());
+      await step('model follower', () => follower.stop());
+      await step('stream scorer', () => scorer.stop());
+      await step('producer', () => producer.disconnect());
+      if (ownBus && bus.kind === 'kafka') await step('bus', () => bus.close());
     },
   };
 }

@@ -13,11 +13,12 @@ import { ThreatlabError } from '../errors/index.js';
 import { FeatureEngine, FEATURE_SPEC } from '../features/index.js';
 import {
   AE_WEIGHTS_FILE, BUNDLE_FORMAT_VERSION, CLF_WEIGHTS_FILE, CompiledModel, OTHERS_WEIGHT, PREVALENCE_ALPHA, PROFILES_FILE,
-  AutoencoderScorer, ClassifierScorer, KMeansScorer, PrevalenceScorer, alertRateFor, assertSaneScores, combineComponents,
+  AutoencoderScorer, ClassifierScorer, calibrateAll, KMeansScorer, PrevalenceScorer, alertRateFor, assertSaneScores, combineComponents,
   discoverDimensions, fitAutoencoder, fitCalibration, fitClassifier, fitHistograms, fitKMeans, saveLayersModel, calibrate,
   type BundleManifest, type Calibration, type ComponentEntry, type ComponentName, type FeatureEngineLike, type FeatureMatrix,
   type ModelBundle, type NamedScorer, type PrevalenceParams, type TrainingDataSummary,
 } from '../models/index.js';
+import { sampleRows } from '../models/index.js';
 import type { LabelMap } from './labels.js';
 import { byEventTime, replay } from './replay.js';
 
@@ -25,6 +26,8 @@ export const DEFAULT_ALERT_BUDGET = 10;
 const DAY_MS = 86_400_000;
 const WARMUP_MAX_MS = 7 * DAY_MS;
 const CHUNK = 50_000;
+/** Rows the calibrations are fitted on: resolves tail shares down to 1/200 000, plenty for any sane budget. */
+const CALIBRATION_ROWS = 200_000;
 
 export type TrainStage = 'replay' | 'prevalence' | 'cluster' | 'autoencoder' | 'classifier' | 'calibration';
 
@@ -41,7 +44,7 @@ export interface TrainOptions {
   weights?: Partial<Record<ComponentName, number>>;
   /** Learn alerted events into the profiles when serving (default false). */
   learnAlerts?: boolean;
-  /** Autoencoder epochs (default 12). */
+  /** Autoencoder epochs (default 8). */
   epochs?: number;
   /** Makes a fresh feature engine (default: src/features' FeatureEngine). */
   createEngine?: () => FeatureEngineLike & { spec?: { hash: string; version?: string; features: readonly { name: string }[] } };
@@ -115,8 +118,8 @@ function subMatrix(x: FeatureMatrix, rows: Uint32Array): FeatureMatrix {
 }
 
 /** Raw scores of every row, in chunks so tfjs never holds the whole matrix twice. */
-function scoreAll(scorer: { scoreMany(x: FeatureMatrix): Float32Array }, x: FeatureMatrix): Float32Array {
-  const out = new Float32Array(x.rows);
+function scoreAll(scorer: { scoreMany(x: FeatureMatrix): ArrayLike<number> }, x: FeatureMatrix): Float64Array {
+  const out = new Float64Array(x.rows);
   for (let start = 0; start < x.rows; start += CHUNK) {
     const rows = Math.min(CHUNK, x.rows - start);
     out.set(scorer.scoreMany({ data: x.data.subarray(start * x.dim, (start + rows) * x.dim), rows, dim: x.dim }), start);
@@ -139,7 +142,7 @@ function countNonFinite(x: FeatureMatrix): number {
  * never above the threshold and never below the level of 20× the alert rate, so the
  * band of events kept out of the profiles stays narrow.
  */
-function learnThresholdFor(model: CompiledModel, x: FeatureMatrix, finalScores: Float32Array, threshold: number): number {
+function learnThresholdFor(model: CompiledModel, x: FeatureMatrix, finalScores: Float64Array, threshold: number): number {
   const floor = Math.max(1e-6, 1 - 20 * (1 - threshold));
   // With few training alerts, use the top 20 events instead: a 99th percentile of 2 events means nothing.
   const top = Float64Array.from(finalScores).sort();
@@ -179,7 +182,7 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
   const nonFinite = countNonFinite(all);
   const training = summarise(sorted, opts.labels, opts.sources ?? []);
   const warm = warmRows(sorted);
-  const x = subMatrix(all, warm);
+  const x = subMatrix(all, warm.length > CALIBRATION_ROWS ? Uint32Array.from(sampleRows(warm.length, CALIBRATION_ROWS, seed + 13), (i) => warm[i]) : warm);
 
   const wanted = new Set<ComponentName>(opts.components ?? ['prevalence', 'cluster', 'autoencoder', 'classifier']);
   const scorers: NamedScorer[] = [];
@@ -214,7 +217,7 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
   }
   if (wanted.has('autoencoder')) {
     await timed('autoencoder', async () => {
-      const epochs = opts.epochs ?? 12;
+      const epochs = opts.epochs ?? 8;
       const { params, model } = await fitAutoencoder(x, { seed, epochs, onEpoch: (e) => progress('autoencoder', e + 1, epochs) });
       const tfFiles = await saveLayersModel(model, AE_WEIGHTS_FILE);
       files['autoencoder.json'] = json(params);
@@ -254,7 +257,8 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
   // Calibrate every component on the warm rows, then the combination.
   const calibration: Record<string, Calibration> = {};
   const weights: Record<string, number> = {};
-  const calibrated: Float32Array[] = [];
+  const calibrated: Float64Array[] = [];
+  const combined = new Float64Array(x.rows);
   await timed('calibration', () => {
     progress('calibration', 0, scorers.length + 1);
     scorers.forEach(({ name, scorer }, k) => {
@@ -264,7 +268,6 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
       calibrated.push(raw.map((v) => calibrate(calibration[name], v)));
       progress('calibration', k + 1, scorers.length + 1);
     });
-    const combined = new Float32Array(x.rows);
     combineComponents(calibrated, scorers.map((s) => weights[s.name]), combined);
     calibration.final = fitCalibration(combined);
     progress('calibration', scorers.length + 1, scorers.length + 1);
@@ -295,7 +298,8 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
   // Compile once to measure the real alert rate on the calibration rows and to prove the model sane.
   const provisional = new CompiledModel({ ...manifest, files: {} }, '', profiles, scorers);
   assertSaneScores(provisional);
-  const finalScores = scoreAll({ scoreMany: (m) => provisional.scoreMatrix(m).score }, x);
+  // Same numbers scoreMatrix would give, from the calibrated components already computed (no second tfjs pass).
+  const finalScores = calibrateAll(calibration.final, combined);
   let alerts = 0;
   for (const s of finalScores) if (s >= threshold) alerts++;
   manifest.alertBudget.trainingAlertRate = Number((alerts / Math.max(1, x.rows)).toFixed(6));

@@ -98,6 +98,23 @@ describe('FeatureEngine: missing inputs', () => {
     assert.equal(known[f('new_user')], 0);
   });
 
+  it('survives a time zone the runtime does not know', () => {
+    const e = new FeatureEngine();
+    const out = new Float32Array(e.dim);
+    e.process(activity({ geo: { ...LONDON, timeZone: 'Mars/Olympus_Mons' } }), out);
+    assertFinite(out);
+    assert.equal(out[f('timezone_missing')], 1);
+  });
+
+  it('with a clock, does not let an event stamped far in the future push the windows', () => {
+    const e = new FeatureEngine({ now: () => T0 + 10 * HOUR });
+    e.learn(activity({ time: T0 + 365 * DAY })); // a broken clock upstream
+    e.learn(activity({ time: T0 + 9 * HOUR }));
+    const out = features(e, activity({ time: T0 + 9 * HOUR + 60_000 }));
+    assert.equal(out[f('events_1h')], 2);
+    assert.equal(e.stats().tooLate, 0);
+  });
+
   it('treats a private IP as not located', () => {
     const e = new FeatureEngine();
     const out = features(e, activity({ ip: '10.0.0.5', geo: { country: null, city: null, lat: null, lon: null, timeZone: null, privateIp: true } }));

@@ -59,6 +59,17 @@ describe('feature snapshots', () => {
     assert.deepEqual(run(target, probe), run(source, probe));
   });
 
+  it('restores into a smaller maxUsers by keeping the most recently active users intact', () => {
+    const source = new FeatureEngine();
+    const staggered = past.map((a) => ({ ...a, time: a.time + Number(a.user.slice(1, a.user.indexOf('@'))) * 60_000 }));
+    run(source, staggered);
+    const small = FeatureEngine.restore(source.snapshot(), { maxUsers: 6 });
+    assert.ok(small.stats().users <= 6);
+    assert.ok(small.stats().evictedUsers > 0);
+    const recent = future.filter((a) => a.user === 'u11@contoso.com');
+    assert.deepEqual(run(small, recent).subarray(0, small.dim), run(source, recent).subarray(0, source.dim));
+  });
+
   it('is compact: well under 4 KB per user', () => {
     const e = new FeatureEngine();
     run(e, past);

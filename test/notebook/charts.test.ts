@@ -105,6 +105,10 @@ test('a line with a NaN point has a gap (two segments), markers and diagonal are
   assert.ok(svg.includes('stroke-dasharray="4 3"'), 'diagonal');
   assert.ok(svg.includes('>threshold</text>'));
   assert.ok(svg.includes('>baseline</text>'), 'legend when there are two series');
+  const legendY = (chart: string) => numberAttr(/<rect x="[^"]+" y="[^"]+" width="10"[^>]*>/.exec(chart)![0], 'y');
+  const low = lineChart({ series: [{ name: 'a', x: [0, 1], y: [0, 1] }, { name: 'b', x: [0, 1], y: [1, 0] }], legend: 'bottom-right' });
+  const high = lineChart({ series: [{ name: 'a', x: [0, 1], y: [0, 1] }, { name: 'b', x: [0, 1], y: [1, 0] }] });
+  assert.ok(legendY(low) > legendY(high) + 100, 'bottom-right legend sits low');
 });
 
 test('scatter thins to maxPoints by a fixed stride and says so', () => {
@@ -142,4 +146,5 @@ test('htmlTable escapes cells, formats numbers, joins arrays and counts hidden r
   assert.ok(html.includes('>new country; new device</td>'));
   assert.ok(html.includes('1 more rows'));
   assert.ok(!html.includes('carol'));
+  assert.equal(htmlTable([{ bytes: NaN, rate: Infinity }]).match(/<td[^>]*>([^<]*)<\/td>/g)!.join(''), '<td style="text-align:right"></td><td style="text-align:right">Infinity</td>');
 });

@@ -27,6 +27,8 @@ test('the scaled distances here are the ones KMeansScorer scores by', () => {
   const theirs = new KMeansScorer(params, names).scoreMany(x);
   assert.equal(mine.rawScore.length, x.rows);
   mine.rawScore.forEach((v, i) => assert.ok(Math.abs(v - theirs[i]) <= 1e-4 * Math.max(1, theirs[i]), `row ${i}: ${v} vs ${theirs[i]}`));
+  // The elbow's distance is to the Euclidean-nearest centroid, never further than the scorer's pick.
+  mine.inertia.forEach((sq, i) => assert.ok(sq <= (mine.rawScore[i] * params.scales[mine.cluster[i]]) ** 2 + 1e-6));
 });
 
 test('the sweep finds three blobs: best silhouette at k = 3 and the spread drops most up to 3', () => {

@@ -16,7 +16,15 @@ import { EXECUTED_DIR, PROJECT_ROOT, buildDist, listNotebooks } from '../../scri
 
 const notebooks = listNotebooks();
 const stateDir = join(EXECUTED_DIR, 'state');
-const env = { ...process.env, THREATLAB_STATE_DIR: stateDir, THREATLAB_LOG_LEVEL: process.env.THREATLAB_LOG_LEVEL ?? 'warn' };
+// A model name and consumer group of its own, so that on shared services (MLflow, Kafka) the
+// notebooks' champion and consumers never meet another test's.
+const env = {
+  ...process.env,
+  THREATLAB_STATE_DIR: stateDir,
+  THREATLAB_LOG_LEVEL: process.env.THREATLAB_LOG_LEVEL ?? 'warn',
+  THREATLAB_MODEL_NAME: `notebooks-${process.pid}`,
+  THREATLAB_CONSUMER_GROUP: `notebooks-${process.pid}`,
+};
 
 before(() => {
   buildDist();

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig, type Config } from '../../src/config/index.js';
@@ -16,9 +16,11 @@ import { loadBundle } from '../../src/models/index.js';
 import { artifactStoresFromConfig, copyBundle, fileUriOf, registerBundle, registryFromConfig } from '../../src/registry/index.js';
 import type { ArtifactStore, ModelUpdateMessage } from '../../src/registry/index.js';
 import { requireStack, uniqueName, type StackEnv } from '../support/stack.js';
+import { installPaths } from '../../scripts/services/paths.js';
 import { writeRealBundle } from '../serving/fixtures.js';
 
-const PYTHON = process.env.THREATLAB_VENV_PYTHON ?? path.join(homedir(), '.cache/threatlab/venv/bin/python');
+/** The stack's own venv (MLflow 3.6 and boto3), wherever THREATLAB_CACHE_DIR puts it. */
+const PYTHON = installPaths().python;
 const BIN = new URL('../../bin/threatlab.js', import.meta.url).pathname;
 
 let env: StackEnv;

@@ -117,3 +117,32 @@ test('rollback returns to the previous version; publish re-announces current ali
     await s.cleanup();
   }
 });
+
+test('a failed registry write publishes nothing; a failed publish is recovered by publishCurrentAliases', async () => {
+  const s = await setup();
+  try {
+    await s.register(1);
+    const failingRegistry = Object.create(s.registry) as typeof s.registry;
+    failingRegistry.setAlias = async () => {
+      throw new Error('disk full');
+    };
+    await assert.rejects(promote({ ...s.deps, registry: failingRegistry }, { name: 'm', version: '1', alias: 'champion', who: 'a', why: 'b' }), /disk full/);
+    assert.equal((await s.messages(1)).length, 0, 'nothing published');
+
+    // The bus accepts the connection but loses the send: the alias has moved, the error says how to recover.
+    const flakyBus = Object.create(s.bus) as typeof s.bus;
+    flakyBus.producer = async () => {
+      const real = await s.bus.producer();
+      return { send: async () => { throw new Error('broker gone'); }, sendBatch: (b) => real.sendBatch(b), disconnect: () => real.disconnect() };
+    };
+    await assert.rejects(promote({ ...s.deps, bus: flakyBus }, { name: 'm', version: '1', alias: 'champion', who: 'a', why: 'b' }),
+      (err: unknown) => hasCode('THREATLAB_BUS_UNAVAILABLE')(err) && /threatlab models publish m/.test((err as Error).message));
+    assert.equal((await s.registry.getByAlias('m', 'champion')).version, '1');
+    assert.equal((await s.messages(1)).length, 0);
+    await publishCurrentAliases(s.deps, { name: 'm' });
+    const recovered = await s.messages(1);
+    assert.deepEqual(recovered.map((m) => [m.key, m.value.version]), [['m@champion', '1']]);
+  } finally {
+    await s.cleanup();
+  }
+});

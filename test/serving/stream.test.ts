@@ -123,7 +123,7 @@ describe('stream scorer on the in-process bus', () => {
     const metrics = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
     assert.match(metrics, /threatlab_model_refusals_total\{role="champion",reason="THREATLAB_CHECKSUM"\} 1/);
     const before = scores.length;
-    const a = activity(5, 900);
+    const a = activity(5, 90);
     await p.send(config.topics.activities, [{ key: a.user, value: Buffer.from(JSON.stringify(a)) }]);
     await until(() => scores.length > before, 'a score after the refusals');
     assert.equal(JSON.parse(scores[scores.length - 1].value!.toString()).model.version, '2');

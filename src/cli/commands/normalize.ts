@@ -123,7 +123,7 @@ export const normalizeCommand: Command = {
   summary: 'turn vendor audit logs into normalised, enriched Activities (NDJSON)',
   usage: 'normalize --input FILE... --out FILE.ndjson [--format auto|o365|entra|…] [--rejects FILE] [--json]',
   options: {
-    input: { type: 'string', multiple: true, short: 'i', description: 'vendor log file(s): JSON array, API page envelope, or NDJSON; repeat or comma-separate', valueName: 'FILE' },
+    input: { type: 'string', multiple: true, short: 'i', description: 'vendor log file(s): JSON array, API page envelope, NDJSON, or Purview audit CSV; repeat or comma-separate', valueName: 'FILE' },
     format: { type: 'string', description: `input format: ${FORMATS.join('|')}`, default: 'auto', valueName: 'FORMAT' },
     out: { type: 'string', short: 'o', description: 'where to write the Activities (NDJSON)', valueName: 'FILE' },
     rejects: { type: 'string', description: 'where to write rejected records with their reason (default: <out without .ndjson>.rejects.ndjson)', valueName: 'FILE' },

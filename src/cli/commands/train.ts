@@ -49,7 +49,7 @@ export const trainCommand: Command = {
     'alert-budget': { type: 'string', valueName: 'N', description: `expected alerts per 1000 user-days; sets the threshold (default ${DEFAULT_ALERT_BUDGET})` },
     components: { type: 'string', valueName: 'LIST', description: `components to fit, comma-separated: ${COMPONENT_ORDER.join(',')} (default all; classifier only with labels)` },
     seed: { type: 'string', valueName: 'N', description: 'random seed for sampling and initialisation (default 1)' },
-    epochs: { type: 'string', valueName: 'N', description: 'autoencoder epochs (default 12)' },
+    epochs: { type: 'string', valueName: 'N', description: 'autoencoder epochs (default 8)' },
     'learn-alerts': { type: 'boolean', description: 'let serving learn alerted events into the profiles (default: no, so attacks do not become normal)' },
     register: { type: 'string', valueName: 'NAME', description: 'also register the bundle as a new version of NAME in the configured registry' },
     json: { type: 'boolean', description: 'print the summary as one JSON object' },
@@ -62,7 +62,7 @@ export const trainCommand: Command = {
     const format = oneOf(args, 'format', FORMATS, 'auto');
     const alertBudget = numberFlag(args, 'alert-budget', DEFAULT_ALERT_BUDGET, { min: 1e-6, max: 1e6 });
     const seed = intFlag(args, 'seed', 1, { min: 0, max: 0xffffffff });
-    const epochs = intFlag(args, 'epochs', 12, { min: 1, max: 500 });
+    const epochs = intFlag(args, 'epochs', 8, { min: 1, max: 500 });
     const componentList = listFlag(args, 'components');
     for (const c of componentList) {
       if (!(COMPONENT_ORDER as readonly string[]).includes(c)) throw new ThreatlabError('THREATLAB_USAGE', `--components: unknown component "${c}" (known: ${COMPONENT_ORDER.join(', ')})`);

@@ -49,6 +49,8 @@ export interface CityEntry {
   timeZone: string;
   isp: string[];
   hosting: string[];
+  /** IPv6 ISP addresses (mobile networks, home broadband); may be empty. */
+  isp6: string[];
 }
 
 export interface CityIpTable {

@@ -22,4 +22,5 @@ export interface Session {
   make(): Draft[];
 }
 
-export const BENIGN: Label = Object.freeze({ malicious: false }) as Label;
+/** Shared by benign drafts; generateEvents copies it into each Activity. */
+export const BENIGN: Readonly<Label> = Object.freeze({ malicious: false });

@@ -139,7 +139,8 @@ export function* streamEvents(o: ResolvedOptions, probe?: BufferProbe): Generato
       userAgent: d.ua,
       device: null,
       object: d.object,
-      label: d.label,
+      // A copy per event: consumers may annotate labels without touching their neighbours.
+      label: { ...d.label },
     };
     return enricher.enrich(a);
   };

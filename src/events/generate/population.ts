@@ -152,8 +152,9 @@ export function buildTenant(rng: Rng, users: number, start: number, days: number
       officeShare: r.weighted([[0.9, 3], [0.6, 4], [0.3, 2], [0.05, 1]]),
       weekendWorker: r.chance(0.15),
       rate: persona === 'service' ? 1 : Math.min(8, r.logNormal(1, 0.6)),
-      homeIp: r.pick(c.isp),
-      mobileIps: [r.pick(c.isp), r.pick(c.isp), r.pick(c.isp)],
+      // Mobile networks and much home broadband are IPv6 today; real logs mix both.
+      homeIp: c.isp6.length > 0 && r.chance(0.15) ? r.pick(c.isp6) : r.pick(c.isp),
+      mobileIps: [r.pick(c.isp), c.isp6.length > 0 && r.chance(0.5) ? r.pick(c.isp6) : r.pick(c.isp), r.pick(c.isp)],
       desktop: desktopProfile(r),
       mobile,
       phoneUpgrade: upgradeAt && mobile ? { at: upgradeAt, device: mobileProfile(r, !mobile.clientUa.startsWith('Outlook-iOS')) } : null,

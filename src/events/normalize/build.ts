@@ -56,7 +56,9 @@ export function buildActivity(d: Draft, vendor: Vendor, now: number, ctx: Record
   const time = parseTime(rawTime);
   if (Number.isNaN(time)) return { reason: 'invalid_time', detail: `not a date: ${String(rawTime).slice(0, 80)}` };
   if (time < LIMITS.minTime || time > now + LIMITS.maxFutureMs) {
-    return { reason: 'time_out_of_range', detail: `${new Date(time).toISOString()} is before 2000 or more than a day after now` };
+    // Past ±8.64e15 ms a Date is invalid and toISOString throws: show the number instead.
+    const shown = Math.abs(time) <= 8.64e15 ? new Date(time).toISOString() : String(time);
+    return { reason: 'time_out_of_range', detail: `${shown} is before 2000 or more than a day after now` };
   }
   const rawUser = typeof d.user === 'number' ? String(d.user) : d.user;
   if (typeof rawUser !== 'string' || rawUser.trim() === '') return { reason: 'missing_user', detail: 'no acting user in the record' };

@@ -4,6 +4,7 @@
  *
  * Bad input, and what becomes of it:
  * - not JSON, truncated JSON, NaN/Infinity literals → rejection `invalid_json`
+ *   (a Purview CSV row whose quoted field never closes → `invalid_csv`)
  * - JSON nested deeper than 64 → `too_deep`; a record's text over 1 MiB → `record_too_large`
  * - a record no vendor format recognises → `unknown_vendor` (unless `format` is forced)
  * - no user / no time / unparseable time → `missing_user` / `missing_time` / `invalid_time`
@@ -60,6 +61,15 @@ interface Origin {
   text: string | null;
   line?: number;
   source?: string;
+  /** How many envelopes / arrays / wrappers deep this value sits (bounded: see normalizeValue). */
+  nest?: number;
+}
+
+/** Envelopes and wrappers seen in real exports nest two or three deep; more is hostile input. */
+const MAX_NEST = 4;
+
+function inner(origin: Origin): Origin {
+  return { text: null, line: origin.line, source: origin.source, nest: (origin.nest ?? 0) + 1 };
 }
 
 function safeStringify(v: unknown): string {
@@ -104,13 +114,32 @@ function envelopeOf(r: Rec): unknown[] | null {
 }
 
 function normalizeValue(value: unknown, origin: Origin, opts: Resolved, out: NormalizeResult): void {
+  if ((origin.nest ?? 0) > MAX_NEST) {
+    out.rejections.push(rejection('too_deep', `records nested more than ${MAX_NEST} envelopes deep`, value, origin));
+    return;
+  }
   if (Array.isArray(value)) {
-    for (const el of value) normalizeValue(el, { text: null, line: origin.line, source: origin.source }, opts, out);
+    for (const el of value) normalizeValue(el, inner(origin), opts, out);
     return;
   }
   if (!isRec(value)) {
     out.rejections.push(rejection('not_an_object', `a ${value === null ? 'null' : typeof value} where a record was expected`, value, origin));
     return;
+  }
+  // Wrapped records: Splunk / Cribl keep the vendor's record as text in `_raw`; the
+  // Purview audit export keeps the O365 record in `AuditData` (text, or an object once parsed).
+  const wrapped = value._raw ?? value.AuditData;
+  if (wrapped !== undefined) {
+    if (typeof wrapped === 'string' && wrapped.trimStart().charCodeAt(0) === 123) {
+      const item = parseRecordText(wrapped, origin.line ?? 1, origin.source, LIMITS.maxRecordBytes);
+      if ('rejection' in item) out.rejections.push(item.rejection);
+      else normalizeValue(item.value, { ...inner(origin), text: wrapped }, opts, out);
+      return;
+    }
+    if (isRec(wrapped)) {
+      normalizeValue(wrapped, inner(origin), opts, out);
+      return;
+    }
   }
   let r = value;
   let detected = detectFormat(r);
@@ -120,15 +149,9 @@ function normalizeValue(value: unknown, origin: Origin, opts: Resolved, out: Nor
     detected = detectFormat(lowered);
     if (detected !== null) r = lowered;
     else {
-      // Splunk / Cribl / Elastic exports keep the vendor's record as text in `_raw` / `message`.
-      const inner = typeof value._raw === 'string' ? value._raw : null;
-      if (inner !== null && inner.charCodeAt(0) === 123) {
-        normalizeItem(parseRecordText(inner, origin.line ?? 1, origin.source, LIMITS.maxRecordBytes), opts, out);
-        return;
-      }
       const records = envelopeOf(value);
       if (records !== null) {
-        for (const el of records) normalizeValue(el, { text: null, line: origin.line, source: origin.source }, opts, out);
+        for (const el of records) normalizeValue(el, inner(origin), opts, out);
         return;
       }
     }
@@ -144,7 +167,7 @@ function normalizeValue(value: unknown, origin: Origin, opts: Resolved, out: Nor
     return;
   }
   if (format === 'activity') {
-    const checked = checkActivity(value);
+    const checked = checkActivity(value, opts.now);
     if (typeof checked === 'string') out.rejections.push(rejection('invalid_activity', checked, value, origin));
     else out.activities.push(checked);
     return;

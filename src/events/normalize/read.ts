@@ -1,6 +1,6 @@
 /**
  * From text or a file to records: a JSON array, an API page envelope, one pretty-printed
- * document, or NDJSON. Each item is a parsed value with the text it came from (kept for
+ * document, NDJSON, or a Purview audit CSV export (csv.ts). Each item is a parsed value with the text it came from (kept for
  * rejections and hash ids, never re-serialised on the hot path) or a rejection for text
  * that is not JSON. Files stream: NDJSON line by line, arrays element by element
  * (split.ts); only a pretty-printed non-array document is read whole.
@@ -8,6 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { ThreatlabError } from '../../errors/index.js';
 import { exceedsDepth } from './guard.js';
+import { CsvRows, isAuditCsvHeader, splitCsv } from './csv.js';
 import { ArraySplitter, type SplitElement } from './split.js';
 import { LIMITS, type Rejection } from './types.js';
 
@@ -46,22 +47,55 @@ function elementItem(el: SplitElement, source?: string): SourceItem {
   return parseRecordText(el.text, el.index, source, LIMITS.maxRecordBytes);
 }
 
+/** Windows tools (PowerShell, the Purview portal) start UTF-8 files with a byte-order mark JSON.parse refuses. */
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function firstNonSpace(text: string): string {
   const m = /\S/.exec(text);
   return m ? m[0] : '';
 }
 
-function* lineItems(text: string, source?: string): Generator<SourceItem> {
-  let line = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    line++;
-    const raw = text.slice(start, end);
-    const trimmed = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-    if (trimmed.trim() !== '') yield parseRecordText(trimmed, line, source);
-    start = end + 1;
+/**
+ * NDJSON lines, or the rows of a Purview audit CSV export (decided by the first line).
+ * Fed complete lines in order; counts lines itself so numbers are right across chunks.
+ */
+class LineRecords {
+  private line = 0;
+  private first = true;
+  private csv: CsvRows | null = null;
+  constructor(private readonly source?: string) {}
+
+  *push(text: string): Generator<SourceItem> {
+    let start = 0;
+    while (start <= text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      this.line++;
+      let raw = text.slice(start, end);
+      start = end + 1;
+      if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
+      if (raw.trim() === '' && (this.csv === null || this.csv.rest() === '')) continue;
+      if (this.first) {
+        this.first = false;
+        if (isAuditCsvHeader(raw)) {
+          this.csv = new CsvRows(splitCsv(raw) ?? []);
+          continue;
+        }
+      }
+      if (this.csv !== null) {
+        const row = this.csv.push(raw);
+        if (row !== null) yield { value: row.row, text: row.text, line: this.line, ...(this.source !== undefined ? { source: this.source } : {}) };
+        continue;
+      }
+      yield parseRecordText(raw, this.line, this.source);
+    }
+  }
+
+  *end(): Generator<SourceItem> {
+    const rest = this.csv?.rest() ?? '';
+    if (rest !== '') yield reject('invalid_csv', 'a quoted CSV field is never closed', rest, this.line, this.source);
   }
 }
 
@@ -79,7 +113,8 @@ function looksLikeNdjson(text: string): boolean {
 }
 
 /** Every record-level item of a whole text (array, envelope, document or NDJSON). */
-export function* textItems(text: string, source?: string): Generator<SourceItem> {
+export function* textItems(input: string, source?: string): Generator<SourceItem> {
+  const text = stripBom(input);
   const lead = firstNonSpace(text);
   if (lead === '[') {
     const splitter = new ArraySplitter(LIMITS.maxRecordBytes, LIMITS.rawLimit);
@@ -96,7 +131,9 @@ export function* textItems(text: string, source?: string): Generator<SourceItem>
       return;
     }
   }
-  yield* lineItems(text, source);
+  const lines = new LineRecords(source);
+  yield* lines.push(text);
+  yield* lines.end();
 }
 
 /**
@@ -119,7 +156,8 @@ export async function* readRecords(path: string): AsyncGenerator<SourceItem> {
   }
   let mode: 'unknown' | 'array' | 'lines' | 'document' = 'unknown';
   let pending = '';
-  let line = 0;
+  let firstChunk = true;
+  const lines = new LineRecords(path);
   const splitter = new ArraySplitter(LIMITS.maxRecordBytes, LIMITS.rawLimit);
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
@@ -127,7 +165,8 @@ export async function* readRecords(path: string): AsyncGenerator<SourceItem> {
         for (const el of splitter.push(chunk)) yield elementItem(el, path);
         continue;
       }
-      pending += chunk;
+      pending += firstChunk ? stripBom(chunk) : chunk;
+      firstChunk = false;
       if (pending.length > MAX_DOCUMENT_CHARS) {
         throw new ThreatlabError('THREATLAB_INPUT', `${path}: a line or JSON document larger than ${MAX_DOCUMENT_CHARS} characters; split it (NDJSON or a JSON array)`);
       }
@@ -148,10 +187,7 @@ export async function* readRecords(path: string): AsyncGenerator<SourceItem> {
       if (lastNl < 0) continue;
       const complete = pending.slice(0, lastNl);
       pending = pending.slice(lastNl + 1);
-      for (const item of lineItems(complete, path)) {
-        yield renumber(item, line);
-      }
-      line += countLines(complete);
+      yield* lines.push(complete);
     }
   } catch (err) {
     if (err instanceof ThreatlabError) throw err;
@@ -164,23 +200,8 @@ export async function* readRecords(path: string): AsyncGenerator<SourceItem> {
     if (rest) yield elementItem(rest, path);
   } else if (mode === 'document' || (mode === 'unknown' && pending.trim() !== '')) {
     yield* textItems(pending, path);
-  } else if (pending.trim() !== '') {
-    for (const item of lineItems(pending, path)) yield renumber(item, line);
+  } else {
+    if (pending.trim() !== '') yield* lines.push(pending);
+    yield* lines.end();
   }
-}
-
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-function renumber(item: SourceItem, offset: number): SourceItem {
-  if (offset === 0) return item;
-  if ('rejection' in item) {
-    item.rejection.line = (item.rejection.line ?? 0) + offset;
-    return item;
-  }
-  item.line += offset;
-  return item;
 }

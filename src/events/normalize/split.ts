@@ -28,6 +28,8 @@ export class ArraySplitter {
   private head = '';
   private count = 0;
   private closed = false;
+  private trailing = '';
+  private trailingTooLarge = false;
 
   constructor(private readonly maxElementChars: number, private readonly keepChars: number) {}
 
@@ -37,13 +39,19 @@ export class ArraySplitter {
     const buf = this.buf;
     for (let i = this.pos; i < buf.length; i++) {
       const c = buf.charCodeAt(i);
+      if (this.closed) {
+        // Text after the closing ']' (NDJSON lines after an array line, a second document)
+        // is kept, up to keepChars, and handed out by end(): never dropped silently.
+        if (this.trailing.length < this.keepChars && (this.trailing.length > 0 || !isSpace(c))) this.trailing += buf[i];
+        else if (this.trailing.length >= this.keepChars) this.trailingTooLarge = true;
+        continue;
+      }
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (c === 92) this.escaped = true;
         else if (c === 34) this.inString = false;
         continue;
       }
-      if (this.closed) continue;
       if (c === 91 || c === 123) {
         if (this.depth === 0) {
           this.depth = 1; // the root '['
@@ -68,8 +76,13 @@ export class ArraySplitter {
     return out;
   }
 
-  /** Whatever was left unfinished: the text of a truncated last element, or null. */
+  /** Whatever was left unfinished: a truncated last element, or text after the array; else null. */
   end(): SplitElement | null {
+    if (this.closed && this.trailing.trim()) {
+      const text = this.trailing.trim();
+      this.trailing = '';
+      return { text, index: ++this.count, tooLarge: this.trailingTooLarge };
+    }
     if (this.start < 0 && !this.skipping) return null;
     const text = this.skipping ? this.head : this.buf.slice(this.start).trim();
     this.start = -1;

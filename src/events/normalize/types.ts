@@ -16,6 +16,7 @@ export type SourceFormat = Exclude<Format, 'auto'>;
  */
 export const REJECT_REASONS = [
   'invalid_json', // not parseable JSON (truncated, NaN/Infinity literals, not JSON at all)
+  'invalid_csv', // a CSV export row whose quoted field never closes
   'not_an_object', // parsed, but a number / string / array where a record was expected
   'unknown_vendor', // no vendor's identifying keys, and no --format given
   'missing_user', // no acting principal in the record

@@ -88,12 +88,12 @@ test('no attacks when attacks=false', () => {
 });
 
 test('generated IPs geolocate to the cities they were drawn for', () => {
-  const table = JSON.parse(readFileSync(new URL('../../../data/city-ips.json', import.meta.url), 'utf8')) as { cities: Array<{ name: string; country: string; isp: string[]; hosting: string[] }> };
+  const table = JSON.parse(readFileSync(new URL('../../../data/city-ips.json', import.meta.url), 'utf8')) as { cities: Array<{ name: string; country: string; isp: string[]; hosting: string[]; isp6: string[] }> };
   const enricher = createEnricher();
   let checked = 0;
   let matched = 0;
   for (const c of table.cities) {
-    for (const ip of [...c.isp, ...c.hosting]) {
+    for (const ip of [...c.isp, ...c.hosting, ...c.isp6]) {
       const g = enricher.lookupIp(ip).geo;
       checked++;
       if (g?.country === c.country && g.city === c.name) matched++;
@@ -103,6 +103,7 @@ test('generated IPs geolocate to the cities they were drawn for', () => {
   const cities = new Set(table.cities.map((c) => c.name));
   const located = events.filter((e) => e.activity.geo?.city && cities.has(e.activity.geo.city)).length;
   assert.ok(located / events.length > 0.99, `${located}/${events.length}`);
+  assert.ok(events.some((e) => e.activity.ip!.includes(':')), 'some IPv6 clients');
 });
 
 test('the impossible-travel campaign really needs more than 900 km/h', () => {

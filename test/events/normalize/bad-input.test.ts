@@ -151,3 +151,19 @@ describe('key case', () => {
     assert.equal(b.failureReason, '50126');
   });
 });
+
+describe('nesting through envelopes and wrappers', () => {
+  it('arrays of arrays of … records are refused past a few levels, without recursion blow-up', () => {
+    let v: unknown = { Records: [] };
+    for (let i = 0; i < 100_000; i++) v = [v];
+    const r = only(normalizeRecord(v, { now: NOW }).rejections);
+    assert.equal(r.reason, 'too_deep');
+    // Its raw text cannot be serialised (too deep for JSON.stringify): the rejection says so instead of throwing.
+    assert.ok(r.raw.length > 0);
+  });
+
+  it('two envelopes deep is real input (NDJSON of pages) and is read', () => {
+    const rec = { ...signIn({ Id: 'nested' }) };
+    assert.deepEqual(normalizeRecord([{ value: [rec] }], { now: NOW }).activities.map((a) => a.id), ['nested']);
+  });
+});

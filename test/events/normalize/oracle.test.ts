@@ -56,6 +56,24 @@ const ORACLES: Record<string, (r: Raw) => Reading | null> = {
     if (typeof user !== 'string' || user === '') return null;
     return { id: r.id as string, time: pantherTime(r.date_create, 1000), user: user.toLowerCase(), rawAction: r.action as string };
   },
+  dropbox(r) {
+    const actor = obj(r.actor);
+    const tag = (actor['.tag'] ?? actor._tag) as string | undefined;
+    const who = obj(tag !== undefined ? actor[tag] : undefined);
+    if (typeof who.email !== 'string' || typeof r.timestamp !== 'string') return null;
+    const type = obj(r.event_type);
+    const ip = obj(obj(r.origin).geo_location).ip_address;
+    return { time: pantherTime(r.timestamp, 1), user: who.email.toLowerCase(), rawAction: (type['.tag'] ?? type._tag) as string, ip: typeof ip === 'string' && isIP(ip) ? ip : null };
+  },
+  gworkspace(r) {
+    // Only the flattened (one event per record) form: the events[] form yields several Activities.
+    const id = obj(r.id);
+    const email = obj(r.actor).email;
+    if (typeof email !== 'string' || typeof id.time !== 'string' || typeof r.name !== 'string') return null;
+    const ip = r.ipaddress;
+    const uq = id.uniquequalifier;
+    return { id: typeof uq === 'string' ? `${uq}#${r.name}` : undefined, time: pantherTime(id.time, 1), user: email.toLowerCase(), rawAction: r.name, ip: typeof ip === 'string' && isIP(ip) ? ip : null };
+  },
   github(r) {
     const when = r['@timestamp'] ?? r.at_sign_timestamp ?? r.created_at;
     if (typeof r.actor !== 'string') return null;
@@ -63,11 +81,11 @@ const ORACLES: Record<string, (r: Raw) => Reading | null> = {
   },
 };
 
-const FOLDER_VENDOR: Record<string, string> = { aws_cloudtrail: 'cloudtrail', okta: 'okta', slack: 'slack', github: 'github' };
+const FOLDER_VENDOR: Record<string, string> = { aws_cloudtrail: 'cloudtrail', okta: 'okta', slack: 'slack', github: 'github', dropbox: 'dropbox', google_workspace: 'gworkspace' };
 
 describe('an independent reading of the raw records agrees with the normaliser', () => {
   for (const [folder, vendor] of Object.entries(FOLDER_VENDOR)) {
-    it(vendor, () => {
+    it(vendor, (t) => {
       let checked = 0;
       let activities = 0;
       for (const path of fixtureFiles().filter((p) => rel(p).startsWith(`${folder}/`))) {
@@ -88,7 +106,9 @@ describe('an independent reading of the raw records agrees with the normaliser',
           checked++;
         }
       }
-      assert.ok(checked >= activities * 0.75, `${vendor}: checked ${checked} of ${activities} activities`);
+      t.diagnostic(`${vendor}: ${checked} of ${activities} Activities checked against the raw record`);
+      // Google's events[] pages give several Activities per record; the flattened records are the bulk.
+      assert.ok(checked >= activities * (vendor === 'gworkspace' ? 0.5 : 0.75), `${vendor}: checked ${checked} of ${activities} activities`);
     });
   }
 });

@@ -110,6 +110,16 @@ describe('normalizeFile streams files', () => {
     assert.equal(res.rejections[0].line, 4322);
   });
 
+  it('a UTF-8 byte-order mark (Windows exports) does not cost the first record', async () => {
+    const nd = join(dir, 'bom.ndjson');
+    writeFileSync(nd, `\uFEFF${records.map((r) => JSON.stringify(r)).join('\n')}`);
+    assert.deepEqual(idsOf(await collect(nd)), ids);
+    const arr = join(dir, 'bom.json');
+    writeFileSync(arr, `\uFEFF${JSON.stringify(records, null, 2)}`);
+    assert.deepEqual(idsOf(await collect(arr)), ids);
+    assert.deepEqual(idsOf(normalizeText(`\uFEFF${JSON.stringify({ Records: records }, null, 1)}`, { now: NOW })), ids);
+  });
+
   it('a missing file is a THREATLAB_NOT_FOUND error', async () => {
     await assert.rejects(collect(join(dir, 'nope.json')), (err) => isThreatlabError(err) && err.code === 'THREATLAB_NOT_FOUND');
   });

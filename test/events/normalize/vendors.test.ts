@@ -49,6 +49,14 @@ describe('o365', () => {
     assert.equal(other.rawAction, 'SomethingNew');
   });
 
+  it('Purview audit-search exports wrap the record in AuditData (text or object)', () => {
+    const record = o365({ Operation: 'FileDownloaded', Workload: 'SharePoint', ObjectId: 'https://contoso.sharepoint.com/a.docx', Id: 'inner-1' });
+    const asText = one({ CreationDate: '2025-05-01T10:00:00.0000000Z', UserIds: 'eve@contoso.com', Operations: 'FileDownloaded', AuditData: JSON.stringify(record) });
+    assert.equal(asText.id, 'inner-1');
+    assert.equal(asText.action, 'file_download');
+    assert.equal(one({ RecordId: 'r', AuditData: record }).id, 'inner-1');
+  });
+
   it('the device a sign-in names is kept', () => {
     const a = one(o365({ Operation: 'UserLoggedIn', Workload: 'AzureActiveDirectory', DeviceProperties: [{ Name: 'Id', Value: 'dev-1' }, { Name: 'OS', Value: 'Windows 10' }, { Name: 'BrowserType', Value: 'Edge' }] }));
     assert.deepEqual(a.device, { id: 'dev-1', family: null, os: 'Windows 10', browser: 'Edge' });

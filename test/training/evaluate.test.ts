@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { averagePrecision, evaluateScores, parseLabels, rankOrder, rocAuc, type ScoredEvent } from '../../src/training/index.js';
+import { ThreatlabError } from '../../src/errors/index.js';
+
+const ev = (id: string, score: number, user = 'u', day = 0, alert = false): ScoredEvent => ({ eventId: id, user, time: day * 86_400_000, score, alert });
+
+test('average precision and ROC-AUC: perfect, reversed and all-tied rankings', () => {
+  const scores = [0.9, 0.8, 0.2, 0.1];
+  const pos = [true, true, false, false];
+  const events = scores.map((s, i) => ev(String(i), s));
+  const order = rankOrder(events);
+  assert.equal(averagePrecision(scores, pos, order), 1);
+  assert.equal(rocAuc(scores, pos, order), 1);
+  const rev = [false, false, true, true];
+  assert.equal(rocAuc(scores, rev, order), 0);
+  assert.ok(Math.abs(averagePrecision(scores, rev, order) - (0.5 * (1 / 3) + 0.5 * (2 / 4))) < 1e-12);
+  const tied = [0.5, 0.5, 0.5, 0.5];
+  const tiedOrder = rankOrder(tied.map((s, i) => ev(String(i), s)));
+  assert.equal(rocAuc(tied, pos, tiedOrder), 0.5);
+  assert.equal(averagePrecision(tied, pos, tiedOrder), 0.5, 'ties give no credit for an arbitrary order');
+});
+
+test('campaign recall counts a campaign as caught when any of its events is in the top budget', () => {
+  const events: ScoredEvent[] = [];
+  for (let i = 0; i < 1000; i++) events.push(ev(`b${i}`, i / 1000, `u${i % 10}`, i % 5));
+  events.push(ev('a1', 2, 'v', 1, true), ev('a2', 0.0001, 'v', 1), ev('c1', 0.5, 'w', 2));
+  const labels = parseLabels(JSON.stringify({
+    a1: { malicious: true, campaign: 'A', scenario: 'spray' }, a2: { malicious: true, campaign: 'A', scenario: 'spray' },
+    c1: { malicious: true, campaign: 'C', scenario: 'exfil' }, b0: { malicious: false },
+  }), 'labels.json');
+  const e = evaluateScores(events, labels);
+  assert.equal(e.campaigns, 2);
+  assert.equal(e.campaignRecall['0.005'], 0.5);
+  assert.equal(e.perScenario.spray.caughtAtHalfPercent, 1);
+  assert.equal(e.perScenario.exfil.caughtAtHalfPercent, 0);
+  assert.equal(e.alerts, 1);
+  assert.equal(e.campaignRecallAtThreshold, 0.5);
+  assert.equal(e.unlabelledEvents, 1000 + 3 - 4);
+  const userDays = new Set(events.map((x) => `${x.user}/${Math.floor(x.time / 86_400_000)}`)).size;
+  assert.equal(e.alertsPer1000UserDays, 1000 / userDays);
+});
+
+test('labels matching no scored event are a clear error', () => {
+  const labels = parseLabels('{"x": {"malicious": true}}', 'labels.json');
+  assert.throws(() => evaluateScores([ev('a', 1)], labels), (err: unknown) => err instanceof ThreatlabError && err.code === 'THREATLAB_INPUT' && /none of the 1 scored events/.test(err.message));
+});
+
+test('feedback NDJSON parses, last verdict wins; malformed feedback names the line', () => {
+  const l = parseLabels('{"eventId":"a","verdict":"true_positive"}\n{"eventId":"a","verdict":"false_positive","note":"travel"}\n{"eventId":"b","verdict":"true_positive"}\n', 'fb.ndjson');
+  assert.equal(l.get('a')?.malicious, false);
+  assert.equal(l.get('b')?.malicious, true);
+  assert.throws(() => parseLabels('{"eventId":"a","verdict":"maybe"}\n', 'fb.ndjson'), /fb\.ndjson:1/);
+});
