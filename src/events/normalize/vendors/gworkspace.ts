@@ -73,7 +73,29 @@ export const GWORKSPACE_ACTIONS: ReadonlyMap<string, Action> = new Map<string, A
   ['takeout/create', 'data_export'],
   ['create_data_transfer_request', 'data_export'],
   ['send', 'mail_send'],
+  // Gmail logs every message event as `delivery`; `event_info.mail_event_type` refines it below.
+  ['gmail/delivery', 'mail_access'],
+  ['chat/message_posted', 'message_send'],
+  ['drive/sync_item_content', 'file_sync'],
+  ['add_delegate', 'mailbox_permission'],
+  ['gmail/add_delegate', 'mailbox_permission'],
 ]);
+
+/** Gmail `mail_event_type` codes that mean the user sent the message (1 = send, 2 = send-as). */
+const GMAIL_SEND_TYPES = new Set(['1', '2']);
+
+/** `event_info.mail_event_type` of a Gmail event, nested one level as a `messageValue`. */
+function gmailEventType(params: unknown): string | null {
+  const info = nameValue(params, 'event_info');
+  const nested = isRec(info) ? info : undefined;
+  for (const item of list(params)) {
+    if (!isRec(item) || str(field(item, 'name'))?.toLowerCase() !== 'event_info') continue;
+    const inner = path(item, 'messageValue', 'parameter');
+    const v = nameValue(inner, 'mail_event_type');
+    if (v !== undefined) return str(v);
+  }
+  return nested ? str(field(nested, 'mail_event_type')) : null;
+}
 
 /** Drive visibilities that expose a file outside the domain. */
 const EXTERNAL_VISIBILITY = new Set(['shared_externally', 'people_with_link', 'public_on_the_web', 'people_with_link_outside_domain']);
@@ -82,6 +104,7 @@ const ANONYMOUS_VISIBILITY = new Set(['people_with_link', 'public_on_the_web']);
 function eventAction(app: string, name: string, params: unknown): Action {
   const lname = name.toLowerCase();
   const action = GWORKSPACE_ACTIONS.get(`${app}/${lname}`) ?? GWORKSPACE_ACTIONS.get(lname) ?? 'other';
+  if (action === 'mail_access') return GMAIL_SEND_TYPES.has(gmailEventType(params) ?? '') ? 'mail_send' : action;
   if (action !== 'file_share_internal') return action;
   const visibility = str(nameValue(params, 'visibility'))?.toLowerCase() ?? '';
   if (ANONYMOUS_VISIBILITY.has(visibility)) return 'file_share_anonymous';
