@@ -53,3 +53,19 @@ export function oneOf<T extends string>(args: ParsedArgs, name: string, allowed:
   }
   return raw as T;
 }
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A duration flag such as `24h`, `90m`, `0` or `never` (returned as Infinity).
+ * Units are spelled out so `--alert-hold 24` is not silently read as 24 ms.
+ */
+export function durationFlag(args: ParsedArgs, name: string): number | undefined {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return undefined;
+  if (raw === 'never') return Number.POSITIVE_INFINITY;
+  if (raw === '0') return 0;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(raw);
+  if (!m) throw new ThreatlabError('THREATLAB_USAGE', `--${name} must be a duration such as 24h, 90m, 30s, 0 or never, got "${raw}"`);
+  return Number(m[1]) * DURATION_UNITS[m[2]];
+}

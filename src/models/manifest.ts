@@ -56,8 +56,13 @@ export interface BundleManifest {
   /** Final score at or above which an event is an alert. */
   threshold: number;
   alertBudget: AlertBudget;
-  /** Whether events scored at or above the threshold are learned into the profiles (default false). */
+  /** Legacy: true = learn alerted events at once. Superseded by `alertHoldMs` when that is set. */
   learnAlerts: boolean;
+  /**
+   * Event-time hold (ms) before an alerted event is learned into the profiles: 0 = at
+   * once, -1 = never; absent = 24 h (see learn-hold.ts). Training replays with it.
+   */
+  alertHoldMs?: number;
   /**
    * With learnAlerts false: events whose INLINE score (see ScoringPipeline) reaches this
    * are not learned. Set at training so that ≥ 99 % of training alerts reach it; ≤ threshold.
@@ -106,6 +111,7 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
   }
   if (typeof m.threshold !== 'number' || !(m.threshold > 0 && m.threshold <= 1)) bad(`threshold must be in (0, 1], got ${String(m.threshold)}`);
   if (m.learnThreshold !== undefined && (typeof m.learnThreshold !== 'number' || !(m.learnThreshold > 0 && m.learnThreshold <= 1))) bad(`learnThreshold must be in (0, 1], got ${String(m.learnThreshold)}`);
+  if (m.alertHoldMs !== undefined && (typeof m.alertHoldMs !== 'number' || !(m.alertHoldMs === -1 || (Number.isFinite(m.alertHoldMs) && m.alertHoldMs >= 0)))) bad(`alertHoldMs must be ≥ 0 or -1 (never), got ${String(m.alertHoldMs)}`);
   if (!isObj(m.files)) bad('files missing');
   for (const [file, f] of Object.entries(m.files)) {
     if (file.includes('/') || file.includes('..')) bad(`file name "${file}" must be a plain name`);

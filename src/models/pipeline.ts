@@ -4,12 +4,11 @@
  *
  * Each event's features are extracted against the state left by the events before it
  * (so a burst of failed logins inside one batch is seen as a burst), then the event
- * is learned — unless it is an alert and `learnAlerts` is false (the default). Not
- * learning alerts keeps an attack from teaching the profiles that it is normal: the
- * attacker's second sign-in from a new country is still "first from that country".
- * The cost: a genuine change (a user who really moved) keeps scoring high until an
- * analyst's false_positive feedback is trained in or the profiles are rebuilt; the
- * alert budget bounds how many alerts that can produce.
+ * is learned — unless it alerts, in which case it is HELD and learned only once the
+ * event-time watermark passes its time + `alertHoldMs` (default 24 h; see
+ * learn-hold.ts for why). `alertHoldMs` 0 learns alerts at once (the former
+ * `learnAlerts: true`), -1 / Infinity never learns them (the former default). The hold
+ * queue lives in this pipeline's memory only: a restart drops pending learns.
  *
  * The learn decision must be made per event, before the next event's features, but
  * tfjs is fast only on whole batches. So the decision uses the inline score of the
@@ -22,6 +21,7 @@
  */
 import type { Activity } from '../events/activity.js';
 import { ThreatlabError } from '../errors/index.js';
+import { DEFAULT_ALERT_HOLD_MS, LearnHold, type LearnHoldStats } from './learn-hold.js';
 import type { LoadedModel } from './model.js';
 import type { FeatureEngineLike, FeatureMatrix, Score } from './types.js';
 
@@ -32,7 +32,14 @@ export interface ModelRef {
 
 export interface ScoringPipelineOptions {
   modelRef: ModelRef;
-  /** Learn events scored at or above the threshold into the profiles (default false, see above). */
+  /**
+   * Event-time hold before an alerted event is learned (ms; 0 = at once, -1 or Infinity
+   * = never). Default: the bundle's `alertHoldMs`, else 24 h.
+   */
+  alertHoldMs?: number;
+  /** Bound of the hold queue (default 100 000; when full the oldest is learned early). */
+  maxHeld?: number;
+  /** @deprecated use alertHoldMs; `true` = alertHoldMs 0 (learn at once), `false` = the default hold. */
   learnAlerts?: boolean;
   /** Reasons per score (default 4). */
   maxReasons?: number;
@@ -53,6 +60,19 @@ export function dimensionValue(a: Activity, dimension: string): string | null {
   }
 }
 
+/**
+ * The hold in effect: the option, else the deprecated `learnAlerts: true` (at once),
+ * else the bundle's setting (its `alertHoldMs`, or `learnAlerts: true` from older
+ * bundles), else 24 h.
+ */
+export function alertHoldFor(manifest: { alertHoldMs?: number; learnAlerts?: boolean }, opts: { alertHoldMs?: number; learnAlerts?: boolean }): number {
+  if (opts.alertHoldMs !== undefined) return opts.alertHoldMs;
+  if (opts.learnAlerts === true) return 0;
+  if (manifest.alertHoldMs !== undefined) return manifest.alertHoldMs;
+  if (manifest.learnAlerts === true) return 0;
+  return DEFAULT_ALERT_HOLD_MS;
+}
+
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
 /** Scores keep 9 decimals: alerts live in the last 0.1 %, where 6 decimals would tie them. */
 const roundScore = (v: number) => Math.round(v * 1e9) / 1e9;
@@ -60,14 +80,14 @@ const roundScore = (v: number) => Math.round(v * 1e9) / 1e9;
 export class ScoringPipeline {
   private model: LoadedModel;
   private modelRef: ModelRef;
-  private readonly learnAlerts: boolean;
+  private readonly hold: LearnHold;
   private readonly maxReasons: number;
 
   constructor(model: LoadedModel, readonly engine: FeatureEngineLike, opts: ScoringPipelineOptions) {
     ScoringPipeline.check(model, engine);
     this.model = model;
     this.modelRef = opts.modelRef;
-    this.learnAlerts = opts.learnAlerts ?? model.manifest.learnAlerts ?? false;
+    this.hold = new LearnHold((a) => engine.learn(a), { holdMs: alertHoldFor(model.manifest, opts), ...(opts.maxHeld === undefined ? {} : { maxHeld: opts.maxHeld }) });
     this.maxReasons = opts.maxReasons ?? 4;
   }
 
@@ -81,11 +101,25 @@ export class ScoringPipeline {
     }
   }
 
+  /** The hold in effect (ms; Infinity = never learn alerted events). */
+  get alertHoldMs(): number {
+    return this.hold.holdMs;
+  }
+
+  /** Counters of the alert hold, plus the queue length. */
+  get holdStats(): LearnHoldStats & { pending: number } {
+    return { ...this.hold.stats, pending: this.hold.pending };
+  }
+
   get currentModel(): { model: LoadedModel; modelRef: ModelRef } {
     return { model: this.model, modelRef: this.modelRef };
   }
 
-  /** Replaces the model between batches; the engine (live profiles) is kept, so the spec must match. */
+  /**
+   * Replaces the model between batches; the engine (live profiles) is kept, so the spec
+   * must match. So are the alert hold and its queue: the hold is a setting of this
+   * pipeline (fixed at construction), not of each model version.
+   */
   swapModel(model: LoadedModel, modelRef: ModelRef): void {
     ScoringPipeline.check(model, this.engine);
     this.model = model;
@@ -102,13 +136,14 @@ export class ScoringPipeline {
     const learnThreshold = Math.min(threshold, model.manifest.learnThreshold ?? model.manifest.threshold);
     for (let i = 0; i < n; i++) {
       const a = activities[i];
+      this.hold.advance(a.time);
       this.engine.extract(a, data, i * dim);
-      if (this.learnAlerts) {
+      if (this.hold.learnsAtOnce) {
         this.engine.learn(a);
         continue;
       }
       const inline = model.scoreInline({ data: data.subarray(i * dim, (i + 1) * dim), rows: 1, dim })[0];
-      if (!(inline >= learnThreshold)) this.engine.learn(a);
+      this.hold.admit(a, inline >= learnThreshold);
     }
     const x: FeatureMatrix = { data, rows: n, dim };
     const scored = model.scoreMatrix(x);

@@ -116,9 +116,12 @@ export function histogramBins(values: ArrayLike<number>, bins = 30, domain?: rea
     }
   }
   if (lo === Infinity) return { edges: [], counts: [], skipped: values.length };
-  if (lo === hi) {
-    lo -= 0.5;
-    hi += 0.5;
+  // A span too small to divide (equal ends, or subnormal numbers whose bin width
+  // underflows to 0) is drawn as one unit-wide range so every value lands in a bin.
+  if (!((hi - lo) / bins > 0)) {
+    const mid = lo / 2 + hi / 2;
+    lo = mid - 0.5;
+    hi = mid + 0.5;
   }
   const width = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * width);
@@ -130,7 +133,7 @@ export function histogramBins(values: ArrayLike<number>, bins = 30, domain?: rea
       skipped += 1;
       continue;
     }
-    counts[Math.min(bins - 1, Math.floor((v - lo) / width))] += 1;
+    counts[Math.max(0, Math.min(bins - 1, Math.floor((v - lo) / width)))] += 1;
   }
   return { edges, counts, skipped };
 }

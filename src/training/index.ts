@@ -5,7 +5,7 @@ import type { ArtifactStore } from '../registry/types.js';
 import { trainModel, type TrainOptions, type TrainResult } from './train.js';
 
 export { trainModel, DEFAULT_ALERT_BUDGET, type TrainOptions, type TrainResult, type TrainSummary, type TrainStage } from './train.js';
-export { byEventTime, replay } from './replay.js';
+export { byEventTime, replay, replayWithHold, type HoldReplayOptions } from './replay.js';
 export { readLabels, parseLabels, type EventLabel, type LabelMap } from './labels.js';
 export { readEvents, readEventBatches, type ReadEventsOptions } from './input.js';
 

@@ -7,6 +7,12 @@
  * quarter of the time span (at most 7 days). During that warm-up every user is new and
  * every value first-seen, which serving — starting from the bundle's profiles — never
  * sees; calibrating on it would set thresholds for a cold start that does not happen.
+ *
+ * Serving holds alerted events back from the profiles for `alertHoldMs` (models/
+ * learn-hold.ts), which changes what later events look like. So training replays
+ * twice: pass 1 learns everything and fits the components; a provisional model then
+ * drives pass 2, which applies the same hold, and calibration, the threshold and the
+ * profiles come from pass 2 — the dynamics serving will have. (Hold 0 skips pass 2.)
  */
 import type { Activity } from '../events/activity.js';
 import { ThreatlabError } from '../errors/index.js';
@@ -17,10 +23,11 @@ import {
   discoverDimensions, fitAutoencoder, fitCalibration, fitClassifier, fitHistograms, fitKMeans, saveLayersModel, calibrate,
   type BundleManifest, type Calibration, type ComponentEntry, type ComponentName, type FeatureEngineLike, type FeatureMatrix,
   type ModelBundle, type NamedScorer, type PrevalenceParams, type TrainingDataSummary,
+  DEFAULT_ALERT_HOLD_MS, NEVER_LEARN, parseAlertHoldMs,
 } from '../models/index.js';
 import { sampleRows } from '../models/index.js';
 import type { LabelMap } from './labels.js';
-import { byEventTime, replay } from './replay.js';
+import { byEventTime, replay, replayWithHold } from './replay.js';
 
 export const DEFAULT_ALERT_BUDGET = 10;
 const DAY_MS = 86_400_000;
@@ -29,7 +36,7 @@ const CHUNK = 50_000;
 /** Rows the calibrations are fitted on: resolves tail shares down to 1/200 000, plenty for any sane budget. */
 const CALIBRATION_ROWS = 200_000;
 
-export type TrainStage = 'replay' | 'prevalence' | 'cluster' | 'autoencoder' | 'classifier' | 'calibration';
+export type TrainStage = 'replay' | 'prevalence' | 'cluster' | 'autoencoder' | 'classifier' | 'calibration' | 'hold-replay';
 
 export interface TrainOptions {
   name: string;
@@ -42,8 +49,13 @@ export interface TrainOptions {
   components?: ComponentName[];
   /** Weights of the components in the combination (default 1 each). */
   weights?: Partial<Record<ComponentName, number>>;
-  /** Learn alerted events into the profiles when serving (default false). */
+  /** @deprecated use alertHoldMs; true = alertHoldMs 0. */
   learnAlerts?: boolean;
+  /**
+   * Event-time hold before an alerted event is learned (ms; 0 = at once, -1 or Infinity =
+   * never; default 24 h). Written to the manifest for serving, and applied in pass 2.
+   */
+  alertHoldMs?: number;
   /** Autoencoder epochs (default 8). */
   epochs?: number;
   /** Makes a fresh feature engine (default: src/features' FeatureEngine). */
@@ -55,7 +67,7 @@ export interface TrainOptions {
 export interface TrainResult {
   bundle: ModelBundle;
   model: CompiledModel;
-  /** The engine after the replay: its state is the bundle's profiles. */
+  /** The engine after the (hold) replay: its state is the bundle's profiles. */
   engine: FeatureEngineLike;
   summary: TrainSummary;
 }
@@ -173,8 +185,9 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
   };
   const progress = opts.onProgress ?? (() => {});
 
+  const holdMs = parseAlertHoldMs(opts.alertHoldMs ?? (opts.learnAlerts === true ? 0 : DEFAULT_ALERT_HOLD_MS));
   const sorted = byEventTime(activities);
-  const engine = opts.createEngine ? opts.createEngine() : new FeatureEngine();
+  let engine = opts.createEngine ? opts.createEngine() : new FeatureEngine();
   const spec = engine.spec ?? FEATURE_SPEC;
   const featureNames = spec.features.map((f) => f.name);
   if (featureNames.length !== engine.dim) throw new ThreatlabError('THREATLAB_INTERNAL', `feature spec lists ${featureNames.length} features, the engine writes ${engine.dim}`);
@@ -182,7 +195,8 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
   const nonFinite = countNonFinite(all);
   const training = summarise(sorted, opts.labels, opts.sources ?? []);
   const warm = warmRows(sorted);
-  const x = subMatrix(all, warm.length > CALIBRATION_ROWS ? Uint32Array.from(sampleRows(warm.length, CALIBRATION_ROWS, seed + 13), (i) => warm[i]) : warm);
+  const calibrationRows = warm.length > CALIBRATION_ROWS ? Uint32Array.from(sampleRows(warm.length, CALIBRATION_ROWS, seed + 13), (i) => warm[i]) : warm;
+  let x = subMatrix(all, calibrationRows);
 
   const wanted = new Set<ComponentName>(opts.components ?? ['prevalence', 'cluster', 'autoencoder', 'classifier']);
   const scorers: NamedScorer[] = [];
@@ -257,26 +271,26 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
   // Calibrate every component on the warm rows, then the combination.
   const calibration: Record<string, Calibration> = {};
   const weights: Record<string, number> = {};
-  const calibrated: Float64Array[] = [];
-  const combined = new Float64Array(x.rows);
-  await timed('calibration', () => {
+  for (const { name } of scorers) weights[name] = opts.weights?.[name] ?? 1;
+  const calibrateOn = (m: FeatureMatrix): Float64Array => {
+    const calibrated: Float64Array[] = [];
+    const combined = new Float64Array(m.rows);
     progress('calibration', 0, scorers.length + 1);
     scorers.forEach(({ name, scorer }, k) => {
-      const raw = scoreAll(scorer, x);
+      const raw = scoreAll(scorer, m);
       calibration[name] = fitCalibration(raw);
-      weights[name] = opts.weights?.[name] ?? 1;
       calibrated.push(raw.map((v) => calibrate(calibration[name], v)));
       progress('calibration', k + 1, scorers.length + 1);
     });
     combineComponents(calibrated, scorers.map((s) => weights[s.name]), combined);
     calibration.final = fitCalibration(combined);
     progress('calibration', scorers.length + 1, scorers.length + 1);
-  });
+    return combined;
+  };
+  let combined = await timed('calibration', () => calibrateOn(x));
 
   const rate = alertRateFor(budget, training.events, training.userDays);
   const threshold = Math.min(1, Math.max(1e-6, 1 - rate));
-  const profiles = engine.snapshot();
-  files[PROFILES_FILE] = profiles;
   const manifest: Omit<BundleManifest, 'files'> = {
     formatVersion: BUNDLE_FORMAT_VERSION,
     name: opts.name,
@@ -289,15 +303,36 @@ export async function trainModel(activities: readonly Activity[], opts: TrainOpt
     combination: { method: 'max-plus-quarter-of-others', othersWeight: OTHERS_WEIGHT },
     threshold,
     alertBudget: { per1000UserDays: budget, trainingAlertRate: 0 },
-    learnAlerts: opts.learnAlerts ?? false,
+    learnAlerts: holdMs === 0,
+    alertHoldMs: holdMs === Number.POSITIVE_INFINITY ? NEVER_LEARN : holdMs,
     metrics,
     trainingData: training,
     createdAt: new Date().toISOString(),
     profiles: PROFILES_FILE,
   };
   // Compile once to measure the real alert rate on the calibration rows and to prove the model sane.
-  const provisional = new CompiledModel({ ...manifest, files: {} }, '', profiles, scorers);
+  let provisional = new CompiledModel({ ...manifest, files: {} }, '', new Uint8Array(0), scorers);
   assertSaneScores(provisional);
+  if (holdMs !== 0) {
+    // Pass 2 (see the header): replay with serving's hold, driven by the provisional model, then recalibrate on it.
+    const passOne = provisional;
+    const passOneLearnThreshold = learnThresholdFor(passOne, x, calibrateAll(calibration.final, combined), threshold);
+    const holdEngine = opts.createEngine ? opts.createEngine() : new FeatureEngine();
+    const held = await timed('hold-replay', () => replayWithHold(sorted, holdEngine, {
+      holdMs,
+      alerts: (row) => passOne.scoreInline(row)[0] >= passOneLearnThreshold,
+      onProgress: (done) => progress('hold-replay', done, sorted.length),
+    }));
+    engine = holdEngine;
+    x = subMatrix(held.x, calibrationRows);
+    combined = await timed('recalibration', () => calibrateOn(x));
+    metrics.holdReplayHeld = held.stats.held;
+    metrics.holdReplayLearnedEarly = held.stats.learnedEarly;
+    metrics.holdReplayPendingAtEnd = held.stats.pending;
+    provisional = new CompiledModel({ ...manifest, calibration, files: {} }, '', new Uint8Array(0), scorers);
+  }
+  const profiles = engine.snapshot();
+  files[PROFILES_FILE] = profiles;
   // Same numbers scoreMatrix would give, from the calibrated components already computed (no second tfjs pass).
   const finalScores = calibrateAll(calibration.final, combined);
   let alerts = 0;

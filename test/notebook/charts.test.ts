@@ -74,6 +74,8 @@ test('histogram bins count every finite value once, the maximum in the last bin'
   );
   assert.deepEqual(histogramBins([0, 1, 2, 3, 4], 2).counts, [2, 3]);
   assert.deepEqual(histogramBins([0, 5, 10, 99], 2, [0, 10]), { edges: [0, 5, 10], counts: [1, 2], skipped: 1 });
+  // Found by the property above: a subnormal span makes the bin width underflow to 0.
+  assert.equal(histogramBins([0, -5e-324], 2).counts.reduce((a, b) => a + b, 0), 2);
 });
 
 test('histogram and charts with nothing to draw say so instead of throwing', () => {

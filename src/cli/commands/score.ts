@@ -13,7 +13,7 @@ import { FeatureEngine, FEATURE_SPEC } from '../../features/index.js';
 import { loadBundle, ScoringPipeline, type Score } from '../../models/index.js';
 import { artifactStoresFromConfig, schemeOf, toArtifactUri } from '../../registry/index.js';
 import { readEventBatches } from '../../training/index.js';
-import { boolFlag, intFlag, listFlag, oneOf, requiredString, stringFlag } from '../args.js';
+import { boolFlag, durationFlag, intFlag, listFlag, oneOf, requiredString, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { stageBars } from './train.js';
 
@@ -59,7 +59,7 @@ export function scoreLine(s: Score): string {
 export const scoreCommand: Command = {
   name: 'score',
   summary: 'score event files with a model bundle (the serving path, offline)',
-  usage: 'score --model URI --input FILE... [--format FORMAT] --out FILE.ndjson [--rejects FILE] [--json]',
+  usage: 'score --model URI --input FILE... [--format FORMAT] --out FILE.ndjson [--rejects FILE] [--alert-hold DURATION] [--json]',
   options: {
     model: { type: 'string', valueName: 'URI', description: 'model bundle: a folder, file://, s3:// or memory:// URI' },
     input: { type: 'string', multiple: true, valueName: 'FILE', description: 'event files in arrival order: vendor logs or Activity NDJSON' },
@@ -67,7 +67,8 @@ export const scoreCommand: Command = {
     out: { type: 'string', valueName: 'FILE', description: 'scores, one JSON line per input event' },
     rejects: { type: 'string', valueName: 'FILE', description: 'records that could not be normalised, with reasons (default OUT.rejects.ndjson)' },
     batch: { type: 'string', valueName: 'N', description: 'events per scoring batch (default 1000)' },
-    'learn-alerts': { type: 'boolean', description: 'learn alerted events into the profiles (default: as the bundle says, normally no)' },
+    'alert-hold': { type: 'string', valueName: 'DURATION', description: 'override the bundle\'s alert hold: how long an alerted event stays out of the profiles (e.g. 24h, 0 = at once, never)' },
+    'learn-alerts': { type: 'boolean', description: 'same as --alert-hold 0 (kept for older scripts)' },
     json: { type: 'boolean', description: 'print the summary as one JSON object' },
   },
   async run(args, ctx) {
@@ -79,6 +80,8 @@ export const scoreCommand: Command = {
     const format = oneOf(args, 'format', FORMATS, 'auto');
     const batchSize = intFlag(args, 'batch', 1000, { min: 1, max: 100_000 });
 
+    const alertHoldMs = durationFlag(args, 'alert-hold') ?? (boolFlag(args, 'learn-alerts') ? 0 : undefined);
+
     const config = loadConfig(ctx.env);
     const store = artifactStoresFromConfig(config, { fileRoots: schemeOf(modelUri) === 'file' ? [modelUri] : [] });
     // Refuses a bundle of another feature spec, naming both hashes.
@@ -86,7 +89,7 @@ export const scoreCommand: Command = {
     const engine = model.profiles ? FeatureEngine.restore(model.profiles) : new FeatureEngine();
     const pipeline = new ScoringPipeline(model, engine, {
       modelRef: { name: model.manifest.name, version: model.manifestSha256.slice(0, 12) },
-      ...(boolFlag(args, 'learn-alerts') ? { learnAlerts: true } : {}),
+      ...(alertHoldMs !== undefined ? { alertHoldMs } : {}),
     });
     model.warmUp();
 

@@ -10,7 +10,7 @@ import { FORMATS, type Rejection } from '../../events/index.js';
 import { COMPONENT_ORDER, type ComponentName } from '../../models/index.js';
 import { artifactStoresFromConfig, registerBundle, registryFromConfig, schemeOf, toArtifactUri } from '../../registry/index.js';
 import { DEFAULT_ALERT_BUDGET, readEvents, readLabels, trainBundle, type TrainStage } from '../../training/index.js';
-import { boolFlag, intFlag, listFlag, numberFlag, oneOf, requiredString, stringFlag } from '../args.js';
+import { boolFlag, durationFlag, intFlag, listFlag, numberFlag, oneOf, requiredString, stringFlag } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 
 /** One progress bar per stage on stderr; `done()` clears the last one. */
@@ -39,7 +39,7 @@ export function stageBars(ctx: CommandContext): { update(stage: string, done: nu
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a model bundle (prevalence + k-means + autoencoder) from event files',
-  usage: 'train --input FILE... [--format FORMAT] [--labels FILE] --name NAME --out URI [--alert-budget N] [--register NAME] [--json]',
+  usage: 'train --input FILE... [--format FORMAT] [--labels FILE] --name NAME --out URI [--alert-budget N] [--alert-hold DURATION] [--register NAME] [--json]',
   options: {
     input: { type: 'string', multiple: true, valueName: 'FILE', description: 'event files: vendor logs or Activity NDJSON (repeat or comma-separate)' },
     format: { type: 'string', valueName: 'FORMAT', description: `input format: ${FORMATS.join('|')}`, default: 'auto' },
@@ -50,7 +50,8 @@ export const trainCommand: Command = {
     components: { type: 'string', valueName: 'LIST', description: `components to fit, comma-separated: ${COMPONENT_ORDER.join(',')} (default all; classifier only with labels)` },
     seed: { type: 'string', valueName: 'N', description: 'random seed for sampling and initialisation (default 1)' },
     epochs: { type: 'string', valueName: 'N', description: 'autoencoder epochs (default 8)' },
-    'learn-alerts': { type: 'boolean', description: 'let serving learn alerted events into the profiles (default: no, so attacks do not become normal)' },
+    'alert-hold': { type: 'string', valueName: 'DURATION', description: 'how long an alerted event stays out of the profiles before it is learned, in event time: 24h (default), 0 = at once, never' },
+    'learn-alerts': { type: 'boolean', description: 'same as --alert-hold 0 (kept for older scripts)' },
     register: { type: 'string', valueName: 'NAME', description: 'also register the bundle as a new version of NAME in the configured registry' },
     json: { type: 'boolean', description: 'print the summary as one JSON object' },
   },
@@ -92,7 +93,7 @@ export const trainCommand: Command = {
     try {
       result = await trainBundle(store, out, activities, {
         name, alertBudget, seed, epochs, labels, sources: inputs,
-        learnAlerts: boolFlag(args, 'learn-alerts'),
+        alertHoldMs: durationFlag(args, 'alert-hold') ?? (boolFlag(args, 'learn-alerts') ? 0 : undefined),
         components: componentList.length ? componentList as ComponentName[] : undefined,
         onProgress: (stage: TrainStage, done, total) => bars.update(stage, done, total),
       });
