@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { campaignsOf, generateEvents } from '../src/events/generate/index.js';
 import { createEnricher, normalizeFile, normalizeRecord, type Activity } from '../src/events/index.js';
 import { FeatureEngine, FEATURE_SPEC, featureIndex } from '../src/features/index.js';
-import { DEFAULT_ALERT_HOLD_MS, loadBundle, NEVER_LEARN, saveBundle, ScoringPipeline, type LoadedModel } from '../src/models/index.js';
+import { DEFAULT_ALERT_HOLD_MS, groupAlerts, loadBundle, NEVER_LEARN, saveBundle, ScoringPipeline, type LoadedModel } from '../src/models/index.js';
 import { MemoryArtifactStore } from '../src/registry/index.js';
 import { byEventTime, evaluateScores, replay, trainModel, type Evaluation, type LabelMap, type ScoredEvent } from '../src/training/index.js';
 import { averagePrecision, rankOrder } from '../src/training/evaluate.js';
@@ -61,11 +61,11 @@ const model = await loadBundle(store, 'memory://bench/quality', { expectedFeatur
 log(`[${secs()} s] trained: ${JSON.stringify(trained.summary.seconds)}, k-means k = ${model.manifest.metrics.kmeansK}`);
 
 // 3. Score the test split through the serving path.
-function scoreStream(m: LoadedModel, events: Activity[], engine: FeatureEngine, alertHoldMs = DEFAULT_ALERT_HOLD_MS): ScoredEvent[] {
-  const p = new ScoringPipeline(m, engine, { modelRef: { name: 'quality', version: 'bench' }, alertHoldMs });
+function scoreStream(m: LoadedModel, events: Activity[], engine: FeatureEngine, alertHoldMs = DEFAULT_ALERT_HOLD_MS, alertGroupMs?: number): ScoredEvent[] {
+  const p = new ScoringPipeline(m, engine, { modelRef: { name: 'quality', version: 'bench' }, alertHoldMs, ...(alertGroupMs === undefined ? {} : { alertGroupMs }) });
   const out: ScoredEvent[] = [];
   for (let i = 0; i < events.length; i += 1000) {
-    for (const s of p.scoreBatch(events.slice(i, i + 1000))) out.push({ eventId: s.eventId, user: s.user, time: s.time, score: s.score, alert: s.alert, reasons: s.reasons });
+    for (const s of p.scoreBatch(events.slice(i, i + 1000))) out.push({ eventId: s.eventId, user: s.user, time: s.time, score: s.score, alert: s.alert, reasons: s.reasons, ...(s.groupedInto === undefined ? {} : { groupedInto: s.groupedInto }) });
   }
   return out;
 }
@@ -77,6 +77,8 @@ const evalOurs = evaluateScores(ours, labels, campaigns);
 // The learn rule for alerted events, measured on the same model: the default 24 h hold, never learning, learning at once.
 const evalNever = evaluateScores(scoreStream(model, testActivities, FeatureEngine.restore(model.profiles!), NEVER_LEARN), labels, campaigns);
 const evalLearning = evaluateScores(scoreStream(model, testActivities, FeatureEngine.restore(model.profiles!), 0), labels, campaigns);
+// Without alert grouping (every event above the threshold is its own alert and takes a place in the queue).
+const evalUngrouped = evaluateScores(scoreStream(model, testActivities, FeatureEngine.restore(model.profiles!), DEFAULT_ALERT_HOLD_MS, 0), labels, campaigns);
 log(`[${secs()} s] scored ${ours.length} test events in ${scoreSeconds.toFixed(1)} s (${Math.round(ours.length / scoreSeconds)} events/s)`);
 
 // 4. Baselines on the same features: training replay features, and test features in arrival order from the same profiles.
@@ -98,7 +100,8 @@ function isolationForest(): Evaluation | { error: string } {
     const trainScores = Float64Array.from(new Float32Array(readFileSync(path.join(dir, 'out.f32.train')).buffer.slice(0))).sort();
     // Same alert rate as our model's threshold, taken from the forest's own training scores.
     const thr = trainScores[Math.min(trainScores.length - 1, Math.floor((1 - alertRate) * trainScores.length))];
-    return evaluateScores(testActivities.map((a, i) => ({ eventId: a.id, user: a.user, time: a.time, score: scores[i], alert: scores[i] >= thr })), labels, campaigns);
+    // The same alert grouping as ours (one per user per 24 h: a baseline has no reasons to tell kinds apart).
+    return evaluateScores(groupAlerts(testActivities.map((a, i) => ({ eventId: a.id, user: a.user, time: a.time, score: scores[i], alert: scores[i] >= thr }))), labels, campaigns);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -110,7 +113,7 @@ const ruleScores = testActivities.map((a, i) => {
   const flag = testX[i * trainX.dim + firstCountry] >= 0.5 && testX[i * trainX.dim + countryMissing] < 0.5 ? 1 : 0;
   return { eventId: a.id, user: a.user, time: a.time, score: flag, alert: flag === 1 };
 });
-const evalRule = evaluateScores(ruleScores, labels, campaigns);
+const evalRule = evaluateScores(groupAlerts(ruleScores), labels, campaigns);
 
 // 5. Real attack samples: same model, no history (a fresh engine), events in time order.
 interface RealResult { events: number; malicious?: number; averagePrecision?: number; maliciousRanks?: number[]; alerted: number; medianScore: number; topReasons?: string[] }
@@ -185,11 +188,11 @@ const pick = (e: Evaluation | { error: string }) => ('error' in e ? e : {
 });
 const result = {
   users, days, seed, trainEvents: train.length, testEvents: test.length, campaigns: evalOurs.campaigns, malicious: evalOurs.malicious,
-  model: pick(evalOurs), modelNeverLearningAlerts: pick(evalNever), modelLearningAlerts: pick(evalLearning), isolationForest: pick(evalIf), firstSeenCountry: pick(evalRule),
+  model: pick(evalOurs), modelUngrouped: pick(evalUngrouped), modelNeverLearningAlerts: pick(evalNever), modelLearningAlerts: pick(evalLearning), isolationForest: pick(evalIf), firstSeenCountry: pick(evalRule),
   scoreEventsPerSec: Math.round(ours.length / scoreSeconds), trainSeconds: trained.summary.seconds, realSamples: real,
   seconds: Number(secs()),
 };
-for (const [name, e] of [['threatlab hold 24 h', evalOurs], ['threatlab never learn', evalNever], ['threatlab learn at once', evalLearning], ['isolation forest', evalIf], ['first-seen country', evalRule]] as const) {
+for (const [name, e] of [['threatlab hold 24 h', evalOurs], ['threatlab no grouping', evalUngrouped], ['threatlab never learn', evalNever], ['threatlab learn at once', evalLearning], ['isolation forest', evalIf], ['first-seen country', evalRule]] as const) {
   if ('error' in e) {
     log(`${name}: failed: ${e.error}`);
     continue;

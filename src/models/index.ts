@@ -9,6 +9,7 @@ export {
 export { saveBundle, loadBundle, buildScorers, manifestBytes, joinUri, type ModelBundle, type LoadBundleOptions } from './bundle.js';
 export { CompiledModel, assertSaneScores, type LoadedModel, type ScoredMatrix, type ExplainOptions, type NamedScorer } from './model.js';
 export { ScoringPipeline, alertHoldFor, dimensionValue, type ModelRef, type ScoringPipelineOptions } from './pipeline.js';
+export { AlertGrouper, alertKind, groupAlerts, DEFAULT_ALERT_GROUP_MS, type AlertGroupOptions } from './alert-groups.js';
 export { LearnHold, parseAlertHoldMs, DEFAULT_ALERT_HOLD_MS, DEFAULT_MAX_HELD, NEVER_LEARN, type LearnHoldOptions, type LearnHoldStats } from './learn-hold.js';
 export { PrevalenceScorer, fitHistograms, PREVALENCE_ALPHA, type PrevalenceParams, type PrevalenceDimension } from './prevalence.js';
 export { discoverDimensions, PREVALENCE_DIMENSIONS } from './prevalence-dimensions.js';

@@ -21,6 +21,7 @@
  */
 import type { Activity } from '../events/activity.js';
 import { ThreatlabError } from '../errors/index.js';
+import { AlertGrouper, alertKind } from './alert-groups.js';
 import { DEFAULT_ALERT_HOLD_MS, LearnHold, type LearnHoldStats } from './learn-hold.js';
 import type { LoadedModel } from './model.js';
 import type { FeatureEngineLike, FeatureMatrix, Score } from './types.js';
@@ -43,6 +44,8 @@ export interface ScoringPipelineOptions {
   learnAlerts?: boolean;
   /** Reasons per score (default 4). */
   maxReasons?: number;
+  /** Event-time window of an alert group (alert-groups.ts; default 24 h, 0 = every event above the threshold is its own alert). */
+  alertGroupMs?: number;
 }
 
 /** The event's value of a prevalence dimension, for reason texts. */
@@ -82,6 +85,7 @@ export class ScoringPipeline {
   private modelRef: ModelRef;
   private readonly hold: LearnHold;
   private readonly maxReasons: number;
+  private readonly grouper: AlertGrouper;
 
   constructor(model: LoadedModel, readonly engine: FeatureEngineLike, opts: ScoringPipelineOptions) {
     ScoringPipeline.check(model, engine);
@@ -89,6 +93,7 @@ export class ScoringPipeline {
     this.modelRef = opts.modelRef;
     this.hold = new LearnHold((a) => engine.learn(a), { holdMs: alertHoldFor(model.manifest, opts), ...(opts.maxHeld === undefined ? {} : { maxHeld: opts.maxHeld }) });
     this.maxReasons = opts.maxReasons ?? 4;
+    this.grouper = new AlertGrouper(opts.alertGroupMs === undefined ? {} : { windowMs: opts.alertGroupMs });
   }
 
   private static check(model: LoadedModel, engine: FeatureEngineLike): void {
@@ -99,6 +104,11 @@ export class ScoringPipeline {
     if (engine.dim !== m.featureNames.length) {
       throw new ThreatlabError('THREATLAB_FEATURE_SPEC_MISMATCH', `model ${m.name} expects ${m.featureNames.length} features, the feature engine computes ${engine.dim}`);
     }
+  }
+
+  /** Alerts opened and events grouped into an open alert; open groups. */
+  get alertGroupStats(): { opened: number; grouped: number; open: number } {
+    return { ...this.grouper.stats, open: this.grouper.openGroups };
   }
 
   /** The hold in effect (ms; Infinity = never learn alerted events). */
@@ -168,6 +178,13 @@ export class ScoringPipeline {
         model: ref,
         scoredAt: now,
       };
+      if (out[i].alert) {
+        const into = this.grouper.assign(a.user, alertKind(out[i].reasons), a.id, a.time);
+        if (into !== undefined) {
+          out[i].alert = false;
+          out[i].groupedInto = into;
+        }
+      }
     }
     return out;
   }

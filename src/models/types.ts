@@ -37,7 +37,13 @@ export interface Score {
   time: number;
   /** Calibrated, 0..1. */
   score: number;
+  /** A new alert: at or above the threshold and not part of an alert already open (alert-groups.ts). */
   alert: boolean;
+  /**
+   * Set when the score is at or above the threshold but the user already has an open
+   * alert of the same kind: the event id of that alert (the event is evidence for it).
+   */
+  groupedInto?: string;
   severity: Severity;
   components: Record<string, number>;
   reasons: Reason[];

@@ -123,8 +123,10 @@ export async function buildApp(deps: AppDeps) {
     const rejected: Array<{ index: number; reason: string; detail: string }> = [];
     values.forEach((v, index) => {
       const r = deps.scorer.decode(v, format);
-      if (r.ok) accepted.push(...r.activities);
-      else rejected.push({ index, reason: r.reason, detail: r.detail });
+      if (r.ok) {
+        accepted.push(...r.activities);
+        for (const part of r.rejections ?? []) rejected.push({ index, reason: part.reason, detail: part.detail });
+      } else rejected.push({ index, reason: r.reason, detail: r.detail });
     });
     const scores = accepted.length ? await deps.scorer.score(accepted) : [];
     deps.metrics.eventsIn.inc({ source: 'http' }, values.length);

@@ -41,7 +41,8 @@ export interface PartitionPipeline {
 
 /** One input message → its enriched Activities (a few vendor records hold several events) or why not. */
 export type DecodeResult =
-  | { ok: true; activities: Activity[] }
+  /** `rejections`: parts of a multi-event record that could not be normalised (each becomes a dead letter). */
+  | { ok: true; activities: Activity[]; rejections?: { reason: string; detail: string }[] }
   | { ok: false; reason: string; detail: string };
 
 export interface ServingRuntime {

@@ -48,6 +48,9 @@ export function createRuntime(options: { maxUsers?: number } = {}): ServingRunti
     }
     const activities: Activity[] = result.activities;
     for (const a of activities) enricher.enrich(a);
+    // A record holding several events (an envelope, a Google Workspace item) may be partly
+    // bad: the good events are scored, the bad parts are passed on to become dead letters.
+    if (result.rejections.length > 0) return { ok: true, activities, rejections: result.rejections.map((r) => ({ reason: r.reason, detail: r.detail })) };
     return { ok: true, activities };
   };
 

@@ -193,6 +193,7 @@ export class StreamScorer {
           sources.push(m);
           users.add(a.user);
         }
+        for (const r of result.rejections ?? []) letters.push(this.deadLetter(m, r.reason, r.detail));
       } else {
         letters.push(this.deadLetter(m, result.reason, result.detail));
       }

@@ -4,6 +4,13 @@
  * only the top b % of events can be looked at; a campaign counts as caught when ANY of
  * its events is in that top), the alert load (alerts per 1000 user-days), and recall
  * per attack scenario. Events missing from the labels count as benign (and are counted).
+ *
+ * Alert grouping (models/alert-groups.ts): an event with `groupedInto` is evidence
+ * inside an alert already open, not a new item for the analyst. So the analyst's queue
+ * — what the campaign-recall budgets count — is the events by descending score,
+ * without the grouped ones; and the alert load counts new alerts (`alert: true`). The
+ * ranking metrics (AP, ROC-AUC, precision@k) stay per event on the raw scores, and
+ * `alertEvents` reports every event at or above the threshold, grouped or not.
  */
 import { ThreatlabError } from '../errors/index.js';
 import type { LabelMap } from './labels.js';
@@ -15,6 +22,8 @@ export interface ScoredEvent {
   score: number;
   alert: boolean;
   reasons?: { feature: string; value: number; detail: string }[];
+  /** Event id of the open alert this event was folded into (alert-groups.ts). */
+  groupedInto?: string;
 }
 
 export const DEFAULT_BUDGETS = [0.001, 0.005, 0.01] as const;
@@ -47,7 +56,10 @@ export interface Evaluation {
   /** Keyed by budget as a share of events ("0.001", "0.005", "0.01"). */
   campaignRecall: Record<string, number>;
   campaigns: number;
+  /** New alerts (`alert: true`). */
   alerts: number;
+  /** Events at or above the threshold: new alerts plus events grouped into them. */
+  alertEvents: number;
   userDays: number;
   alertsPer1000UserDays: number;
   alertPrecision: number;
@@ -133,8 +145,10 @@ export function evaluateScores(events: readonly ScoredEvent[], labels: LabelMap,
       if (l.scenario && !scenarioOf.has(l.campaign)) scenarioOf.set(l.campaign, l.scenario);
     }
   });
-  const rankOf = new Int32Array(events.length);
-  order.forEach((idx, r) => { rankOf[idx] = r; });
+  // Rank in the analyst's queue: grouped events do not take a place in it (see the header).
+  const rankOf = new Int32Array(events.length).fill(events.length);
+  let place = 0;
+  for (const idx of order) if (events[idx].groupedInto === undefined) rankOf[idx] = place++;
   const bestRank = new Map<string, number>();
   for (const [c, idx] of campaignEvents) bestRank.set(c, Math.min(...idx.map((i) => rankOf[i])));
   const caughtWithin = (topN: number) => [...bestRank.values()].filter((r) => r < topN).length;
@@ -180,6 +194,7 @@ export function evaluateScores(events: readonly ScoredEvent[], labels: LabelMap,
     campaignRecall,
     campaigns: bestRank.size,
     alerts,
+    alertEvents: alerts + events.filter((e) => e.groupedInto !== undefined).length,
     userDays,
     alertsPer1000UserDays: userDays ? (1000 * alerts) / userDays : 0,
     alertPrecision: alerts ? alertTp / alerts : 0,

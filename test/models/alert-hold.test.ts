@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { generateEvents } from '../../src/events/generate/index.js';
 import type { Activity } from '../../src/events/index.js';
 import { FeatureEngine } from '../../src/features/index.js';
-import { DEFAULT_ALERT_HOLD_MS, LearnHold, NEVER_LEARN, ScoringPipeline, type LoadedModel } from '../../src/models/index.js';
+import { AlertGrouper, DEFAULT_ALERT_GROUP_MS, DEFAULT_ALERT_HOLD_MS, groupAlerts, LearnHold, NEVER_LEARN, ScoringPipeline, type LoadedModel } from '../../src/models/index.js';
 import { trainModel } from '../../src/training/index.js';
 import { ThreatlabError } from '../../src/errors/index.js';
 
@@ -30,10 +30,10 @@ function habit(hours: number): Activity[] {
   }));
 }
 
-function pipeline(alertHoldMs: number | undefined): ScoringPipeline {
+function pipeline(alertHoldMs: number | undefined, alertGroupMs = 0): ScoringPipeline {
   // A tiny tenant's threshold is noisy; pin it so the test is about learning, not about this threshold.
   const model: LoadedModel = Object.assign(Object.create(trained.model) as LoadedModel, { manifest: { ...trained.model.manifest, threshold: 0.995, learnThreshold: 0.99 } });
-  return new ScoringPipeline(model, FeatureEngine.restore(trained.engine.snapshot()), { modelRef: { name: 'hold-test', version: '1' }, ...(alertHoldMs === undefined ? {} : { alertHoldMs }) });
+  return new ScoringPipeline(model, FeatureEngine.restore(trained.engine.snapshot()), { modelRef: { name: 'hold-test', version: '1' }, alertGroupMs, ...(alertHoldMs === undefined ? {} : { alertHoldMs }) });
 }
 
 const events = habit(36);
@@ -68,6 +68,39 @@ test('never (-1): the habit keeps alerting after any hold would have expired', (
   assert.ok(scores.every((s) => s.alert), `every occurrence alerts: ${scores.map((s) => s.score).join(', ')}`);
   assert.equal(p.holdStats.pending, 0);
   assert.ok(p.holdStats.neverLearned >= events.length);
+});
+
+test('alert grouping (default 24 h): the habit opens one alert; the repeats point at it, are still held, and a new day re-alerts', () => {
+  const p = pipeline(NEVER_LEARN, DEFAULT_ALERT_GROUP_MS);
+  const scores = events.map((e) => p.scoreBatch([e])[0]);
+  const opened = scores.filter((s) => s.alert).map((s) => s.eventId);
+  // 36 hourly events, never learned, all above the threshold: alerts at hour 0 and hour 24.
+  assert.deepEqual(opened, ['habit-0', 'habit-24'], `scores ${scores.map((s) => s.score).join(', ')}`);
+  assert.ok(scores.slice(1, 24).every((s) => s.groupedInto === 'habit-0'));
+  assert.ok(scores.slice(25).every((s) => s.groupedInto === 'habit-24'));
+  assert.ok(scores.every((s) => s.score >= 0.995), 'grouping changes the alert flag, never the score');
+  assert.equal(p.holdStats.neverLearned, events.length, 'grouped events are still kept out of the profiles');
+  assert.deepEqual(p.alertGroupStats, { opened: 2, grouped: 34, open: 1 });
+});
+
+test('alert grouping keys on user and kind of anomaly; a late event joins its group; the open groups are bounded', () => {
+  const g = new AlertGrouper({ windowMs: 10 * HOUR, maxOpen: 2 });
+  assert.equal(g.assign('u1', 'country', 'a', 0), undefined);
+  assert.equal(g.assign('u1', 'country', 'b', 9 * HOUR), 'a');
+  assert.equal(g.assign('u1', 'forwarding_rule', 'c', 9 * HOUR), undefined, 'a new kind of anomaly is a new alert');
+  assert.equal(g.assign('u2', 'country', 'd', HOUR), undefined, 'another user is another alert');
+  assert.equal(g.openGroups, 2, 'the oldest group (u1 country) was dropped for the bound');
+  assert.equal(g.assign('u2', 'country', 'e', -5 * HOUR), 'd', 'a late event inside the window joins');
+  assert.equal(g.assign('u2', 'country', 'f', 11 * HOUR + 1), undefined, 'past the window: a new alert');
+  const off = new AlertGrouper({ windowMs: 0 });
+  assert.equal(off.assign('u', 'k', 'x', 0), undefined);
+  assert.equal(off.assign('u', 'k', 'y', 1), undefined);
+  const grouped = groupAlerts<{ eventId: string; user: string; time: number; alert: boolean; groupedInto?: string }>([
+    { eventId: '1', user: 'u', time: 0, alert: true },
+    { eventId: '2', user: 'u', time: HOUR, alert: true },
+    { eventId: '3', user: 'u', time: 2 * HOUR, alert: false },
+  ]);
+  assert.deepEqual(grouped.map((s) => [s.alert, s.groupedInto]), [[true, undefined], [false, '1'], [false, undefined]]);
 });
 
 test('the hold queue is bounded: when full the oldest held event is learned early and counted', () => {

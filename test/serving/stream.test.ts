@@ -83,6 +83,20 @@ describe('stream scorer on the in-process bus', () => {
     for (const m of scores) assert.equal(m.key, JSON.parse(m.value!.toString()).user, 'scores are keyed by user');
   });
 
+
+  it('scores the good events of a partly bad envelope and dead-letters each bad part', async () => {
+    const p = await bus.producer();
+    const [scoresBefore, lettersBefore] = [scores.length, letters.length];
+    const ok = activity(3, 120);
+    const record = { events: [ok, { ...ok, id: 'no-user', user: '' }] };
+    await p.send(config.topics.activities, [{ key: ok.user, value: Buffer.from(JSON.stringify(record)) }]);
+    await until(() => scores.length > scoresBefore && letters.length > lettersBefore, 'a score and a dead letter from one envelope');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(scores.slice(scoresBefore).map((m) => JSON.parse(m.value!.toString()).eventId), [ok.id]);
+    const dl = letters.slice(lettersBefore).map((m) => JSON.parse(m.value!.toString()) as { reason: string; raw: string });
+    assert.equal(dl.length, 1);
+    assert.ok(dl[0].reason && dl[0].raw.includes('no-user'), JSON.stringify(dl));
+  });
   it('alerts on an attack-like event and explains it', async () => {
     const p = await bus.producer();
     const bad = attack(3, 200);

@@ -41,6 +41,23 @@ test('campaign recall counts a campaign as caught when any of its events is in t
   assert.equal(e.alertsPer1000UserDays, 1000 / userDays);
 });
 
+test('grouped events take no place in the analyst queue and are not new alerts, but stay in the per-event ranking', () => {
+  const events: ScoredEvent[] = [];
+  for (let i = 0; i < 1000; i++) events.push(ev(`b${i}`, i / 1000, `u${i % 10}`, i % 5));
+  // A benign flood of 9 events above everything, grouped into its first; then a campaign just below it.
+  for (let k = 0; k < 9; k++) events.push({ ...ev(`f${k}`, 3 - k / 100, 'traveller', 1, k === 0), ...(k > 0 ? { groupedInto: 'f0' } : {}) });
+  events.push(ev('c1', 2, 'w', 2, true));
+  const labels = parseLabels(JSON.stringify({ c1: { malicious: true, campaign: 'C', scenario: 'exfil' } }), 'labels.json');
+  const grouped = evaluateScores(events, labels);
+  // top 0.5 % of 1010 events = 6 places: f0 and c1 (the 8 grouped repeats take none).
+  assert.equal(grouped.campaignRecall['0.005'], 1);
+  assert.equal(grouped.alerts, 2);
+  assert.equal(grouped.alertEvents, 10);
+  const ungrouped = evaluateScores(events.map(({ groupedInto: _g, ...e }) => e), labels);
+  assert.equal(ungrouped.campaignRecall['0.005'], 0, 'without grouping the flood fills the top 6');
+  assert.equal(ungrouped.averagePrecision, grouped.averagePrecision, 'AP is per event on raw scores either way');
+});
+
 test('labels matching no scored event are a clear error', () => {
   const labels = parseLabels('{"x": {"malicious": true}}', 'labels.json');
   assert.throws(() => evaluateScores([ev('a', 1)], labels), (err: unknown) => err instanceof ThreatlabError && err.code === 'THREATLAB_INPUT' && /none of the 1 scored events/.test(err.message));

@@ -30,7 +30,10 @@ export function parseScores(text: string, file: string): ScoredEvent[] {
     if (typeof s.eventId !== 'string' || typeof s.score !== 'number' || typeof s.time !== 'number' || typeof s.user !== 'string') {
       throw new ThreatlabError('THREATLAB_INPUT', `${file}:${i + 1}: a score line needs eventId, user, time and a numeric score`);
     }
-    out.push({ eventId: s.eventId, user: s.user, time: s.time, score: s.score, alert: s.alert === true, reasons: Array.isArray(s.reasons) ? s.reasons : [] });
+    out.push({
+      eventId: s.eventId, user: s.user, time: s.time, score: s.score, alert: s.alert === true, reasons: Array.isArray(s.reasons) ? s.reasons : [],
+      ...(typeof s.groupedInto === 'string' ? { groupedInto: s.groupedInto } : {}),
+    });
   });
   return out;
 }
@@ -76,7 +79,7 @@ export const evaluateCommand: Command = {
       `average precision ${evaluation.averagePrecision.toFixed(4)}   ROC-AUC ${evaluation.rocAuc.toFixed(4)}`,
       `precision@k ${Object.entries(evaluation.precisionAtK).map(([k, v]) => `@${k} ${pct(v)}`).join('  ')}`,
       `campaign recall ${Object.entries(evaluation.campaignRecall).map(([b, v]) => `top ${(100 * Number(b)).toFixed(1)} %: ${pct(v)}`).join('  ')}`,
-      `alerts ${evaluation.alerts} = ${evaluation.alertsPer1000UserDays.toFixed(1)} per 1000 user-days (precision ${pct(evaluation.alertPrecision)}, campaign recall ${pct(evaluation.campaignRecallAtThreshold)})`,
+      `alerts ${evaluation.alerts} = ${evaluation.alertsPer1000UserDays.toFixed(1)} per 1000 user-days, grouping ${evaluation.alertEvents} events at or above the threshold (precision ${pct(evaluation.alertPrecision)}, campaign recall ${pct(evaluation.campaignRecallAtThreshold)})`,
       'per scenario (campaigns caught in the top 0.5 % / campaigns):',
       ...Object.entries(evaluation.perScenario).sort(([a], [b]) => a.localeCompare(b)).map(([s, v]) => `  ${s.padEnd(28)} ${v.caughtAtHalfPercent}/${v.campaigns}`),
       ...(reportPath ? [`report ${reportPath}`] : []),

@@ -52,6 +52,7 @@ function open(path: string): WriteStream {
 export function scoreLine(s: Score): string {
   return JSON.stringify({
     eventId: s.eventId, user: s.user, time: s.time, score: s.score, alert: s.alert, reasons: s.reasons, model: s.model,
+    ...(s.groupedInto === undefined ? {} : { groupedInto: s.groupedInto }),
     tenant: s.tenant, severity: s.severity, components: s.components,
   });
 }
