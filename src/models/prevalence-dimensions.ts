@@ -16,6 +16,20 @@ export const PREVALENCE_DIMENSIONS: Readonly<Record<string, number>> = {
   country: 1, city: 1, asn: 1, ip24: 0.5, device: 1, user_agent: 0.5, app: 1, action: 1,
 };
 
+/**
+ * Families of dimensions that move together. Inside a family a new value usually drags
+ * the others along (a new country brings a new city, ASN and /24) — one surprise, so the
+ * family's surprisals add with diminishing weights. Across families the evidence is
+ * independent: a new location AND a new device or client is what an account takeover
+ * looks like, while a trip with the user's own laptop changes the location only. So the
+ * families' surprisals add in full.
+ */
+export const PREVALENCE_FAMILIES: Readonly<Record<string, string>> = {
+  country: 'location', city: 'location', asn: 'location', ip24: 'location',
+  device: 'client', user_agent: 'client',
+  app: 'activity', action: 'activity',
+};
+
 export function discoverDimensions(names: readonly string[]): PrevalenceDimension[] {
   const at = (n: string) => names.indexOf(n);
   const total = at('user_event_count');
@@ -27,6 +41,7 @@ export function discoverDimensions(names: readonly string[]): PrevalenceDimensio
     dims.push({
       name: c, userCount, userShare, userTotal: total,
       tenantShare: at(`tenant_${c}_peer_share`), tenantCount: at(`tenant_${c}_peer_users`), missing: at(`${c}_missing`), weight,
+      family: PREVALENCE_FAMILIES[c] ?? c,
     });
   }
   return dims;

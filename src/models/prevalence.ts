@@ -8,9 +8,13 @@
  * where n_user is how often the user has used the value before, N_user the user's
  * event count and p_tenant the share of the tenant's users that used it — so a new
  * user (N_user ≈ 0) is judged by the tenant, and a long history dominates the prior.
- * Each dimension's surprisal is −log₂ p; the rarity score adds them with diminishing
- * weights (1, ½, ¼, … in decreasing order) because the dimensions are correlated: a
- * new country usually brings a new city, ASN and IP, and that is one surprise, not four.
+ * Each dimension's surprisal is −log₂ p. Inside a family of correlated dimensions
+ * (location: country, city, ASN, /24; client: device, user agent; activity: app,
+ * action) they add with diminishing weights (1, ½, ¼, … in decreasing order): a new
+ * country usually brings a new city, ASN and IP, and that is one surprise, not four.
+ * The families add in full: a new location with a new device is two surprises, a trip
+ * with the user's own laptop one (prevalence-dimensions.ts). Bundles written before
+ * families existed have none: all their dimensions form one family, as they were trained.
  *
  * The dimensions are read from features (see prevalence-dimensions.ts); when the
  * feature spec has none, the component falls back to a histogram (HBOS-style) rarity
@@ -33,6 +37,8 @@ export interface PrevalenceDimension {
   missing: number;
   /** Multiplies the dimension's surprisal: values that churn by nature (user agents, /24s) count less. */
   weight: number;
+  /** Correlated dimensions share a family (see the header); absent in older bundles. */
+  family?: string;
 }
 
 export interface HistogramColumn {
@@ -93,6 +99,17 @@ function combineBits(bits: Float64Array): number {
   return s;
 }
 
+/** Dimension indices grouped by family, in first-seen order; one group when no dimension names a family. */
+export function familyGroups(dimensions: readonly PrevalenceDimension[]): number[][] {
+  const groups = new Map<string, number[]>();
+  dimensions.forEach((d, k) => {
+    const f = d.family ?? '';
+    if (!groups.has(f)) groups.set(f, []);
+    groups.get(f)!.push(k);
+  });
+  return [...groups.values()];
+}
+
 function histogramBits(h: HistogramColumn, v: number): number {
   if (!Number.isFinite(v)) return 0;
   let lo = 0;
@@ -132,7 +149,7 @@ export function isPrevalenceParams(v: unknown, dim: number): v is PrevalencePara
   const p = v as Record<string, unknown>;
   const idxOk = (i: unknown) => typeof i === 'number' && Number.isInteger(i) && i >= -1 && i < dim;
   return p.kind === 'prevalence' && (p.mode === 'dimensions' || p.mode === 'histogram') && typeof p.alpha === 'number' && p.alpha > 0
-    && Array.isArray(p.dimensions) && p.dimensions.every((d: PrevalenceDimension) => typeof d.name === 'string' && idxOk(d.userCount) && idxOk(d.userShare) && idxOk(d.userTotal) && idxOk(d.tenantShare) && idxOk(d.tenantCount) && idxOk(d.missing) && typeof d.weight === 'number' && Number.isFinite(d.weight) && d.weight >= 0)
+    && Array.isArray(p.dimensions) && p.dimensions.every((d: PrevalenceDimension) => typeof d.name === 'string' && idxOk(d.userCount) && idxOk(d.userShare) && idxOk(d.userTotal) && idxOk(d.tenantShare) && idxOk(d.tenantCount) && idxOk(d.missing) && typeof d.weight === 'number' && Number.isFinite(d.weight) && d.weight >= 0 && (d.family === undefined || typeof d.family === 'string'))
     && Array.isArray(p.histograms) && p.histograms.every((h: HistogramColumn) => idxOk(h.feature) && Array.isArray(h.edges) && Array.isArray(h.surprisal) && h.surprisal.length === h.edges.length + 1 && h.surprisal.every(Number.isFinite));
 }
 
@@ -143,7 +160,13 @@ function quoted(v: string | null | undefined): string {
 export class PrevalenceScorer implements Scorer {
   readonly name = 'prevalence';
 
-  constructor(readonly params: PrevalenceParams, private readonly featureNames: readonly string[]) {}
+  private readonly families: Float64Array[];
+  private readonly familyDims: number[][];
+
+  constructor(readonly params: PrevalenceParams, private readonly featureNames: readonly string[]) {
+    this.familyDims = familyGroups(params.dimensions);
+    this.families = this.familyDims.map((g) => new Float64Array(g.length));
+  }
 
   private rowBits(x: FeatureMatrix, r: number, valueOf?: (dimension: string) => string | null): { name: string; bits: number; text: () => string; feature: string; value: number }[] {
     const base = r * x.dim;
@@ -178,9 +201,18 @@ export class PrevalenceScorer implements Scorer {
     const bits = new Float64Array(mode === 'dimensions' ? dimensions.length : histograms.length);
     for (let r = 0; r < x.rows; r++) {
       const base = r * x.dim;
-      if (mode === 'dimensions') for (let k = 0; k < dimensions.length; k++) bits[k] = dimensionSurprisal(dimensions[k], x.data, base, alpha).bits;
-      else for (let k = 0; k < histograms.length; k++) bits[k] = histogramBits(histograms[k], x.data[base + histograms[k].feature]);
-      const v = combineBits(bits);
+      let v = 0;
+      if (mode === 'dimensions') {
+        for (let f = 0; f < this.familyDims.length; f++) {
+          const dims = this.familyDims[f];
+          const fb = this.families[f];
+          for (let k = 0; k < dims.length; k++) fb[k] = dimensionSurprisal(dimensions[dims[k]], x.data, base, alpha).bits;
+          v += combineBits(fb);
+        }
+      } else {
+        for (let k = 0; k < histograms.length; k++) bits[k] = histogramBits(histograms[k], x.data[base + histograms[k].feature]);
+        v = combineBits(bits);
+      }
       out[r] = Number.isFinite(v) ? v : 0;
     }
     return out;

@@ -177,3 +177,33 @@ test('prevalence: a value the user never used scores higher than one they always
   assert.ok(newUserUnique > newUserCommon, 'a new user is judged by the tenant');
   assert.ok(newAndUnique > newUserUnique, 'a long history makes a first-time value more surprising than for a new user');
 });
+
+test('prevalence: correlated dimensions are one surprise, independent families add up', async () => {
+  const { FEATURE_SPEC } = await import('../../src/features/index.js');
+  const names = FEATURE_SPEC.features.map((f) => f.name);
+  const dims = discoverDimensions(names);
+  assert.deepEqual([...new Set(dims.map((d) => d.family))].sort(), ['activity', 'client', 'location']);
+  const at = (n: string) => { const i = names.indexOf(n); assert.ok(i >= 0, n); return i; };
+  /** A user with 500 events; `fresh` dimensions were never used by the user nor the tenant, the rest always. */
+  const row = (...fresh: string[]) => {
+    const d = new Float32Array(names.length);
+    d[at('user_event_count')] = 500;
+    for (const c of dims.map((x) => x.name)) {
+      const isNew = fresh.includes(c);
+      d[at(`user_${c}_seen_count`)] = isNew ? 0 : 500;
+      d[at(`user_${c}_share`)] = isNew ? 0 : 1;
+      d[at(`tenant_${c}_peer_share`)] = isNew ? 0 : 0.9;
+    }
+    return d;
+  };
+  const score = (p: PrevalenceScorer, ...fresh: string[]) => p.scoreMany({ data: row(...fresh), rows: 1, dim: names.length })[0];
+  const s = new PrevalenceScorer({ kind: 'prevalence', mode: 'dimensions', alpha: PREVALENCE_ALPHA, dimensions: dims, histograms: [] }, names);
+  const trip = score(s, 'country', 'city', 'asn', 'ip24');
+  const takeover = score(s, 'country', 'city', 'asn', 'ip24', 'device', 'user_agent');
+  const newCountry = score(s, 'country');
+  assert.ok(trip < 2 * newCountry, `a new country with its city, ASN and /24 is about one surprise (${trip} vs ${newCountry})`);
+  assert.ok(takeover > 1.4 * trip, `a new location with a new device adds a second surprise (${takeover} vs ${trip})`);
+  // A bundle written before families: every dimension in one family, scored as it was trained.
+  const legacy = new PrevalenceScorer({ kind: 'prevalence', mode: 'dimensions', alpha: PREVALENCE_ALPHA, dimensions: dims.map(({ family: _f, ...d }) => d), histograms: [] }, names);
+  assert.ok(score(legacy, 'country', 'city', 'asn', 'ip24', 'device', 'user_agent') < 2 * score(legacy, 'country'));
+});
