@@ -181,7 +181,7 @@ for (const [name, rel] of [['o365_otrf_golden_saml', 'o365/OTRF_Security-Dataset
 // 6. Report.
 const pick = (e: Evaluation | { error: string }) => ('error' in e ? e : {
   averagePrecision: Number(e.averagePrecision.toFixed(4)), rocAuc: Number(e.rocAuc.toFixed(4)),
-  campaignRecall: e.campaignRecall, campaignRecallAt05: e.campaignRecall['0.005'],
+  campaignRecall: e.campaignRecall, campaignRecallAt05: e.campaignRecall['0.005'], campaignRecallPerEvent: e.campaignRecallPerEvent,
   alertsPer1000UserDays: Number(e.alertsPer1000UserDays.toFixed(1)), alertPrecision: Number(e.alertPrecision.toFixed(3)),
   campaignRecallAtThreshold: Number(e.campaignRecallAtThreshold.toFixed(3)),
   perScenario: Object.fromEntries(Object.entries(e.perScenario).map(([k, v]) => [k, Number(v.recall.toFixed(3))])),
@@ -197,7 +197,7 @@ for (const [name, e] of [['threatlab hold 24 h', evalOurs], ['threatlab no group
     log(`${name}: failed: ${e.error}`);
     continue;
   }
-  log(`${name.padEnd(20)} AP ${e.averagePrecision.toFixed(3)}  ROC-AUC ${e.rocAuc.toFixed(3)}  campaign recall @0.1/0.5/1 %: ${Object.values(e.campaignRecall).map((v) => v.toFixed(2)).join('/')}  alerts/1000 user-days ${e.alertsPer1000UserDays.toFixed(1)} (precision ${e.alertPrecision.toFixed(2)})`);
+  log(`${name.padEnd(20)} AP ${e.averagePrecision.toFixed(3)}  ROC-AUC ${e.rocAuc.toFixed(3)}  campaign recall @0.1/0.5/1 %: ${Object.values(e.campaignRecall).map((v) => v.toFixed(2)).join('/')} (per event ${Object.values(e.campaignRecallPerEvent).map((v) => v.toFixed(2)).join('/')})  alerts/1000 user-days ${e.alertsPer1000UserDays.toFixed(1)} (precision ${e.alertPrecision.toFixed(2)})`);
   log(`${''.padEnd(20)} per scenario @0.5 %: ${Object.entries(e.perScenario).map(([k, v]) => `${k} ${v.caughtAtHalfPercent}/${v.campaigns}`).join(', ')}`);
 }
 for (const [name, r] of Object.entries(real)) log(`real ${name}: ${JSON.stringify(r)}`);

@@ -5,12 +5,15 @@
  * its events is in that top), the alert load (alerts per 1000 user-days), and recall
  * per attack scenario. Events missing from the labels count as benign (and are counted).
  *
- * Alert grouping (models/alert-groups.ts): an event with `groupedInto` is evidence
- * inside an alert already open, not a new item for the analyst. So the analyst's queue
- * — what the campaign-recall budgets count — is the events by descending score,
- * without the grouped ones; and the alert load counts new alerts (`alert: true`). The
- * ranking metrics (AP, ROC-AUC, precision@k) stay per event on the raw scores, and
- * `alertEvents` reports every event at or above the threshold, grouped or not.
+ * The analyst's queue — what the campaign-recall budgets count — is the events by
+ * descending score, folded the way alerts are grouped (models/alert-groups.ts): an
+ * event of the same user and kind of anomaly (its top reason) within 24 h of an event
+ * already in the queue is shown inside that item, not as a new one. Without folding, a
+ * campaign of 300 downloads takes 300 places and pushes quieter campaigns out of any
+ * budget. `campaignRecallPerEvent` gives the unfolded figure. The alert load counts new
+ * alerts (`alert: true`; events with `groupedInto` are evidence for an open alert);
+ * `alertEvents` counts every event at or above the threshold. The ranking metrics (AP,
+ * ROC-AUC, precision@k) stay per event on the raw scores.
  */
 import { ThreatlabError } from '../errors/index.js';
 import type { LabelMap } from './labels.js';
@@ -53,8 +56,10 @@ export interface Evaluation {
   averagePrecision: number;
   rocAuc: number;
   precisionAtK: Record<string, number>;
-  /** Keyed by budget as a share of events ("0.001", "0.005", "0.01"). */
+  /** Keyed by budget as a share of events ("0.001", "0.005", "0.01"), over the folded analyst queue. */
   campaignRecall: Record<string, number>;
+  /** The same over the plain per-event ranking (no folding). */
+  campaignRecallPerEvent: Record<string, number>;
   campaigns: number;
   /** New alerts (`alert: true`). */
   alerts: number;
@@ -94,6 +99,29 @@ export function averagePrecision(scores: ArrayLike<number>, positive: ArrayLike<
     i = j;
   }
   return ap;
+}
+
+const QUEUE_FOLD_MS = 24 * 3_600_000;
+
+/**
+ * Place of every event in the analyst's queue: events in score order, where an event of
+ * the same user and kind (top reason feature, else one kind per user) within 24 h of an
+ * event already placed folds into it and takes no place (it gets `events.length`).
+ */
+export function queuePlaces(events: readonly ScoredEvent[], order: readonly number[]): Int32Array {
+  const places = new Int32Array(events.length).fill(events.length);
+  const anchors = new Map<string, number[]>();
+  let place = 0;
+  for (const idx of order) {
+    const e = events[idx];
+    const key = `${e.user}\u0000${e.reasons?.[0]?.feature ?? 'score'}`;
+    let times = anchors.get(key);
+    if (!times) anchors.set(key, (times = []));
+    if (times.some((t) => Math.abs(e.time - t) < QUEUE_FOLD_MS)) continue;
+    times.push(e.time);
+    places[idx] = place++;
+  }
+  return places;
 }
 
 /** ROC-AUC by the rank-sum (Mann-Whitney) statistic, ties counted as half. */
@@ -145,18 +173,19 @@ export function evaluateScores(events: readonly ScoredEvent[], labels: LabelMap,
       if (l.scenario && !scenarioOf.has(l.campaign)) scenarioOf.set(l.campaign, l.scenario);
     }
   });
-  // Rank in the analyst's queue: grouped events do not take a place in it (see the header).
-  const rankOf = new Int32Array(events.length).fill(events.length);
-  let place = 0;
-  for (const idx of order) if (events[idx].groupedInto === undefined) rankOf[idx] = place++;
-  const bestRank = new Map<string, number>();
-  for (const [c, idx] of campaignEvents) bestRank.set(c, Math.min(...idx.map((i) => rankOf[i])));
-  const caughtWithin = (topN: number) => [...bestRank.values()].filter((r) => r < topN).length;
-  const campaignRecall: Record<string, number> = {};
-  for (const b of budgets) {
+  // Place of each event in the analyst's queue (folded, see the header) and in the plain ranking.
+  const rankOf = queuePlaces(events, order);
+  const plainRankOf = new Int32Array(events.length);
+  order.forEach((idx, r) => { plainRankOf[idx] = r; });
+  const bestRankBy = (places: Int32Array) => new Map([...campaignEvents].map(([c, idx]) => [c, Math.min(...idx.map((i) => places[i]))]));
+  const bestRank = bestRankBy(rankOf);
+  const plainBestRank = bestRankBy(plainRankOf);
+  const recallAt = (best: Map<string, number>) => Object.fromEntries(budgets.map((b) => {
     const topN = Math.max(1, Math.ceil(b * events.length));
-    campaignRecall[String(b)] = bestRank.size ? caughtWithin(topN) / bestRank.size : 0;
-  }
+    return [String(b), best.size ? [...best.values()].filter((r) => r < topN).length / best.size : 0];
+  }));
+  const campaignRecall: Record<string, number> = recallAt(bestRank);
+  const campaignRecallPerEvent: Record<string, number> = recallAt(plainBestRank);
   const precisionAtK: Record<string, number> = {};
   for (const k of [10, 50, 100, 500]) {
     if (k > events.length) continue;
@@ -192,6 +221,7 @@ export function evaluateScores(events: readonly ScoredEvent[], labels: LabelMap,
     rocAuc: rocAuc(scores, positive, order),
     precisionAtK,
     campaignRecall,
+    campaignRecallPerEvent,
     campaigns: bestRank.size,
     alerts,
     alertEvents: alerts + events.filter((e) => e.groupedInto !== undefined).length,

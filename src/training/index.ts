@@ -15,5 +15,5 @@ export async function trainBundle(store: ArtifactStore, uri: string, activities:
   const { manifestSha256, manifest } = await saveBundle(store, uri, result.bundle);
   return { ...result, uri, manifestSha256, manifest };
 }
-export { evaluateScores, averagePrecision, rocAuc, rankOrder, DEFAULT_BUDGETS, type Evaluation, type ScoredEvent, type CampaignInfo, type ScenarioRecall } from './evaluate.js';
+export { evaluateScores, queuePlaces, averagePrecision, rocAuc, rankOrder, DEFAULT_BUDGETS, type Evaluation, type ScoredEvent, type CampaignInfo, type ScenarioRecall } from './evaluate.js';
 export { renderReport } from './report.js';

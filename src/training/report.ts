@@ -101,7 +101,7 @@ export function renderReport(events: readonly ScoredEvent[], labels: LabelMap, e
 <h1>${esc(opts.title ?? 'threatlab evaluation')}</h1>
 <p>${evaluation.events} events, ${evaluation.malicious} malicious in ${evaluation.campaigns} campaigns, ${evaluation.unlabelledEvents} without a label (counted benign).</p>
 <table><tr><th>average precision</th><td>${evaluation.averagePrecision.toFixed(4)}</td></tr><tr><th>ROC-AUC</th><td>${evaluation.rocAuc.toFixed(4)}</td></tr>
-${Object.entries(evaluation.campaignRecall).map(([b, v]) => `<tr><th>campaign recall, top ${(100 * Number(b)).toFixed(1)} % of events</th><td>${pct(v)}</td></tr>`).join('')}
+${Object.entries(evaluation.campaignRecall).map(([b, v]) => `<tr><th>campaign recall, top ${(100 * Number(b)).toFixed(1)} % of events (queue with repeats folded)</th><td>${pct(v)} (per event: ${pct(evaluation.campaignRecallPerEvent[b] ?? 0)})</td></tr>`).join('')}
 ${Object.entries(evaluation.precisionAtK).map(([k, v]) => `<tr><th>precision@${k}</th><td>${pct(v)}</td></tr>`).join('')}
 <tr><th>alerts (model threshold)</th><td>${evaluation.alerts} = ${evaluation.alertsPer1000UserDays.toFixed(1)} per 1000 user-days (grouping ${evaluation.alertEvents} events at or above the threshold); precision ${pct(evaluation.alertPrecision)}, event recall ${pct(evaluation.alertRecall)}, campaign recall ${pct(evaluation.campaignRecallAtThreshold)}</td></tr></table>
 <h2>Per scenario</h2><table><tr><th>scenario</th><th>campaigns</th><th>recall @ 0.5 %</th><th>caught by alerts</th><th>events alerted</th></tr>${scen}</table>

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { averagePrecision, evaluateScores, parseLabels, rankOrder, rocAuc, type ScoredEvent } from '../../src/training/index.js';
+import { averagePrecision, evaluateScores, queuePlaces, parseLabels, rankOrder, rocAuc, type ScoredEvent } from '../../src/training/index.js';
 import { ThreatlabError } from '../../src/errors/index.js';
 
 const ev = (id: string, score: number, user = 'u', day = 0, alert = false): ScoredEvent => ({ eventId: id, user, time: day * 86_400_000, score, alert });
@@ -41,7 +41,7 @@ test('campaign recall counts a campaign as caught when any of its events is in t
   assert.equal(e.alertsPer1000UserDays, 1000 / userDays);
 });
 
-test('grouped events take no place in the analyst queue and are not new alerts, but stay in the per-event ranking', () => {
+test('the analyst queue folds repeats of a user and kind within 24 h; grouped events are not new alerts; AP stays per event', () => {
   const events: ScoredEvent[] = [];
   for (let i = 0; i < 1000; i++) events.push(ev(`b${i}`, i / 1000, `u${i % 10}`, i % 5));
   // A benign flood of 9 events above everything, grouped into its first; then a campaign just below it.
@@ -53,9 +53,19 @@ test('grouped events take no place in the analyst queue and are not new alerts, 
   assert.equal(grouped.campaignRecall['0.005'], 1);
   assert.equal(grouped.alerts, 2);
   assert.equal(grouped.alertEvents, 10);
-  const ungrouped = evaluateScores(events.map(({ groupedInto: _g, ...e }) => e), labels);
-  assert.equal(ungrouped.campaignRecall['0.005'], 0, 'without grouping the flood fills the top 6');
-  assert.equal(ungrouped.averagePrecision, grouped.averagePrecision, 'AP is per event on raw scores either way');
+  assert.equal(grouped.campaignRecallPerEvent['0.005'], 0, 'unfolded, the flood fills the top 6');
+  // Folding is by user and kind: the same flood spread over distinct users is not folded.
+  const spread = evaluateScores(events.map((e, i) => (e.user === 'traveller' ? { ...e, user: `t${i}`, groupedInto: undefined } : e)), labels);
+  assert.equal(spread.campaignRecall['0.005'], 0);
+  // ... nor is a repeat more than 24 h away, nor one of another kind.
+  const places = queuePlaces(
+    [{ eventId: 'a', user: 'u', time: 0, score: 3, alert: true, reasons: [{ feature: 'country', value: 0, detail: '' }] },
+      { eventId: 'b', user: 'u', time: 23 * 3_600_000, score: 2, alert: false, reasons: [{ feature: 'country', value: 0, detail: '' }] },
+      { eventId: 'c', user: 'u', time: 25 * 3_600_000, score: 1.5, alert: false, reasons: [{ feature: 'country', value: 0, detail: '' }] },
+      { eventId: 'd', user: 'u', time: 0, score: 1, alert: false, reasons: [{ feature: 'forwarding_rule', value: 0, detail: '' }] }],
+    [0, 1, 2, 3]);
+  assert.deepEqual([...places], [0, 4, 1, 2]);
+  assert.equal(grouped.averagePrecision, evaluateScores(events.map(({ groupedInto: _g, ...e }) => e), labels).averagePrecision, 'AP is per event on raw scores');
 });
 
 test('labels matching no scored event are a clear error', () => {

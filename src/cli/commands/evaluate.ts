@@ -78,7 +78,7 @@ export const evaluateCommand: Command = {
       `${evaluation.events} events, ${evaluation.malicious} malicious, ${evaluation.campaigns} campaigns (${evaluation.unlabelledEvents} unlabelled, counted benign)`,
       `average precision ${evaluation.averagePrecision.toFixed(4)}   ROC-AUC ${evaluation.rocAuc.toFixed(4)}`,
       `precision@k ${Object.entries(evaluation.precisionAtK).map(([k, v]) => `@${k} ${pct(v)}`).join('  ')}`,
-      `campaign recall ${Object.entries(evaluation.campaignRecall).map(([b, v]) => `top ${(100 * Number(b)).toFixed(1)} %: ${pct(v)}`).join('  ')}`,
+      `campaign recall ${Object.entries(evaluation.campaignRecall).map(([b, v]) => `top ${(100 * Number(b)).toFixed(1)} %: ${pct(v)}`).join('  ')} (analyst queue, repeats folded; per event: ${Object.values(evaluation.campaignRecallPerEvent).map(pct).join(' / ')})`,
       `alerts ${evaluation.alerts} = ${evaluation.alertsPer1000UserDays.toFixed(1)} per 1000 user-days, grouping ${evaluation.alertEvents} events at or above the threshold (precision ${pct(evaluation.alertPrecision)}, campaign recall ${pct(evaluation.campaignRecallAtThreshold)})`,
       'per scenario (campaigns caught in the top 0.5 % / campaigns):',
       ...Object.entries(evaluation.perScenario).sort(([a], [b]) => a.localeCompare(b)).map(([s, v]) => `  ${s.padEnd(28)} ${v.caughtAtHalfPercent}/${v.campaigns}`),
