@@ -115,8 +115,30 @@ export class KafkaBus implements EventBus {
     });
   }
 
-  connected(): boolean {
-    return !this.closed && this.connectedClients > 0 && !this.crashed;
+  /**
+   * Connected and talking to the brokers. kafkajs reports CONNECT/DISCONNECT only for
+   * connect() and disconnect() calls, not when the brokers go away, so a running
+   * consumer must also have had a fetch or heartbeat answered within `staleAfterMs`
+   * (it fetches every ~250 ms when idle): during a broker outage /health turns 503.
+   */
+  connected(now = Date.now()): boolean {
+    if (this.closed || this.connectedClients === 0 || this.crashed) return false;
+    return this.consumersRunning === 0 || now - this.lastContactAt < KafkaBus.staleAfterMs;
+  }
+
+  static staleAfterMs = 15_000;
+  private lastContactAt = 0;
+  private consumersRunning = 0;
+
+  /** Internal: a consumer had a fetch or heartbeat answered. */
+  contact(): void {
+    this.lastContactAt = Date.now();
+  }
+
+  /** Internal: a consumer started (+1) or stopped (-1) fetching. */
+  trackConsumer(delta: 1 | -1): void {
+    this.consumersRunning = Math.max(0, this.consumersRunning + delta);
+    if (delta === 1) this.contact();
   }
 
   /** Internal: clients report their connection state here. */
@@ -244,6 +266,10 @@ class KafkaConsumer implements BusConsumer {
       if (!e.payload.restart) this.bus.markCrashed();
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => this.onJoin(e.payload.memberAssignment));
+    consumer.on(consumer.events.FETCH, () => this.bus.contact());
+    consumer.on(consumer.events.HEARTBEAT, () => this.bus.contact());
+    consumer.on(consumer.events.CONNECT, () => this.bus.trackConsumer(1));
+    consumer.on(consumer.events.DISCONNECT, () => this.bus.trackConsumer(-1));
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });

@@ -10,7 +10,7 @@ import type { Config } from '../../src/config/index.js';
 import { MemoryArtifactStore, encodeModelUpdate } from '../../src/registry/index.js';
 import { createLogger } from '../../src/serving/logger.js';
 import { startService, type Service } from '../../src/serving/service.js';
-import { busFromConfig, type BusConsumer, type BusProducer, type EventBus } from '../../src/streaming/index.js';
+import { KafkaBus, busFromConfig, type BusConsumer, type BusProducer, type EventBus } from '../../src/streaming/index.js';
 import { updateFor, writeRealBundle } from '../serving/fixtures.js';
 import { startOwnKafka, type OwnService } from './own-services.js';
 import { SteadyProducer } from './serve-process.js';
@@ -25,7 +25,9 @@ describe('Kafka broker restart under load', () => {
   let service: Service;
   const seen: string[] = [];
 
+  const staleAfterMs = KafkaBus.staleAfterMs;
   before(async () => {
+    KafkaBus.staleAfterMs = 2_000;
     kafka = await startOwnKafka();
     config = freshConfig({ KAFKA_BROKERS: kafka.address }, 'rel-broker', { artifactRoot: 'memory://state' });
     const store = new MemoryArtifactStore();
@@ -45,6 +47,7 @@ describe('Kafka broker restart under load', () => {
   });
 
   after(async () => {
+    KafkaBus.staleAfterMs = staleAfterMs;
     await service?.stop();
     await reader?.stop().catch(() => undefined);
     await producer?.disconnect().catch(() => undefined);
@@ -57,9 +60,8 @@ describe('Kafka broker restart under load', () => {
     await until(() => seen.length >= 100, 'scoring under way');
     await kafka.stop();
     const downAt = Date.now();
-    // A few seconds of outage under load. (/health is sampled, not asserted: kafkajs
-    // reports a lost broker through request errors, not DISCONNECT, so the bus may still
-    // say "connected" — reported to the streaming owner.)
+    // A few seconds of outage under load: /health must turn 503 (no fetch answered for
+    // longer than the bus's staleness bound, shortened for the test) and 200 again after.
     const healthDuring: number[] = [];
     for (let i = 0; i < 10; i++) {
       healthDuring.push((await service.app.inject({ method: 'GET', url: '/health' })).statusCode);
@@ -73,6 +75,7 @@ describe('Kafka broker restart under load', () => {
     const recoverySec = (Date.now() - upAt) / 1000;
     await until(async () => (await service.app.inject({ method: 'GET', url: '/health' })).statusCode === 200, 'healthy again', 30_000);
 
+    assert.ok(healthDuring.includes(503), `/health reported the outage: ${healthDuring.join(', ')}`);
     const unique = new Set(seen);
     assert.equal(unique.size, expected.length, 'nothing lost, nothing invented');
     const duplicates = seen.length - unique.size;
