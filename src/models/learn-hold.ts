@@ -30,6 +30,7 @@
  */
 import type { Activity } from '../events/activity.js';
 import { ThreatlabError } from '../errors/index.js';
+import { MinHeap } from '../events/generate/heap.js';
 
 export const DEFAULT_ALERT_HOLD_MS = 24 * 3_600_000;
 export const DEFAULT_MAX_HELD = 100_000;
@@ -56,52 +57,6 @@ export function parseAlertHoldMs(v: number): number {
   return v;
 }
 
-/** A min-heap of held events by event time: the next to release is always the oldest. */
-class HeldQueue {
-  private readonly items: Activity[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  peek(): Activity | undefined {
-    return this.items[0];
-  }
-
-  push(a: Activity): void {
-    const h = this.items;
-    h.push(a);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (h[parent].time <= h[i].time) break;
-      [h[parent], h[i]] = [h[i], h[parent]];
-      i = parent;
-    }
-  }
-
-  pop(): Activity | undefined {
-    const h = this.items;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last !== undefined) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let min = i;
-        if (l < h.length && h[l].time < h[min].time) min = l;
-        if (r < h.length && h[r].time < h[min].time) min = r;
-        if (min === i) break;
-        [h[min], h[i]] = [h[i], h[min]];
-        i = min;
-      }
-    }
-    return top;
-  }
-}
-
 export interface LearnHoldOptions {
   /** Hold before an alerted event is learned, in event-time ms; 0 = at once, Infinity = never. */
   holdMs: number;
@@ -113,7 +68,8 @@ export class LearnHold {
   readonly holdMs: number;
   readonly maxHeld: number;
   readonly stats: LearnHoldStats = { held: 0, released: 0, learnedEarly: 0, neverLearned: 0 };
-  private readonly queue = new HeldQueue();
+  // Held events by event time: the next to release is always the oldest.
+  private readonly queue = new MinHeap<Activity>((a, b) => a.time < b.time);
   private watermark = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly learn: (a: Activity) => void, opts: LearnHoldOptions) {
