@@ -5,9 +5,13 @@
  * totals, 14-day half-life). Hours and days without events are applied in closed form,
  * so a dormant user costs nothing and the result does not depend on arrival order.
  */
-import { linearCount, popcount32 } from './geo.js';
-import { BUCKET_COUNTERS, DAY_DECAY, HOUR_DECAY, IP_WORDS, M_BYTES, M_IPS, M_OBJECTS, METRIC_COUNT, METRIC_COUNTER, OBJECT_WORDS } from './layout.js';
+import * as geoModule from './geo.js';
+import * as layoutModule from './layout.js';
 import type { UserColumns } from './user-store.js';
+
+// Module-local copies: imported bindings can be getter calls when tsx loads this as CommonJS (see engine.ts).
+const { linearCount, popcount32 } = geoModule;
+const { BUCKET_COUNTERS, DAY_DECAY, HOUR_DECAY, IP_WORDS, M_BYTES, M_IPS, M_OBJECTS, METRIC_COUNT, METRIC_COUNTER, OBJECT_WORDS } = layoutModule;
 
 const M = METRIC_COUNT;
 

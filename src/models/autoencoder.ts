@@ -29,6 +29,8 @@ export interface AutoencoderFitOptions {
 }
 
 export const AE_WEIGHTS_FILE = 'autoencoder.weights.bin';
+/** Rows per tfjs call when scoring. */
+const PREDICT_BATCH = 8192;
 
 function shuffledRows(rows: Uint32Array, seed: number): Uint32Array {
   const rnd = seededRandom(seed);
@@ -102,11 +104,22 @@ export class AutoencoderScorer implements Scorer {
     if (x.rows === 0) return new Float32Array(0);
     if (this.last?.x === x) return this.last.err;
     const scaled = scaleMatrix(this.params.scaler, x);
-    const err = tf.tidy(() => {
+    // tidy() returns the tensor and dataSync runs outside it: returning the Float32Array from
+    // tidy made tfjs walk every element of it looking for tensors (a third of training's
+    // calibration time at 50 000 rows).
+    const squared = tf.tidy(() => {
       const input = tf.tensor2d(scaled.data, [x.rows, x.dim]);
-      const out = this.model.predict(input) as tf.Tensor;
-      return input.sub(out).square().dataSync() as Float32Array;
+      // predict() splits its input into batches of 32 by default: 1 563 tfjs round trips for
+      // 50 000 rows (28 s instead of 0.3 s, same numbers). Large batches bound memory just as well.
+      const out = this.model.predict(input, { batchSize: PREDICT_BATCH }) as tf.Tensor;
+      return input.sub(out).square();
     });
+    let err: Float32Array;
+    try {
+      err = squared.dataSync() as Float32Array;
+    } finally {
+      squared.dispose();
+    }
     this.last = { x, err };
     return err;
   }

@@ -77,7 +77,14 @@ export class ClassifierScorer implements Scorer {
   private probabilities(x: FeatureMatrix): Float32Array {
     if (x.rows === 0) return new Float32Array(0);
     const scaled = scaleMatrix(this.params.scaler, x);
-    return tf.tidy(() => (this.model.predict(tf.tensor2d(scaled.data, [x.rows, x.dim])) as tf.Tensor).dataSync() as Float32Array);
+    // Same two tfjs traps as the autoencoder: predict's default batch of 32, and a typed
+    // array returned from tidy() (which then walks every element looking for tensors).
+    const probs = tf.tidy(() => this.model.predict(tf.tensor2d(scaled.data, [x.rows, x.dim]), { batchSize: 8192 }) as tf.Tensor);
+    try {
+      return probs.dataSync() as Float32Array;
+    } finally {
+      probs.dispose();
+    }
   }
 
   /** Raw score: the logit, so the calibration can separate probabilities near 1. */
@@ -100,7 +107,13 @@ export class ClassifierScorer implements Scorer {
       variants.set(base, j * x.dim);
       variants[j * x.dim + j] = 0;
     }
-    const probs = tf.tidy(() => (this.model.predict(tf.tensor2d(variants, [x.dim, x.dim])) as tf.Tensor).dataSync() as Float32Array);
+    const probsTensor = tf.tidy(() => this.model.predict(tf.tensor2d(variants, [x.dim, x.dim]), { batchSize: 8192 }) as tf.Tensor);
+    let probs: Float32Array;
+    try {
+      probs = probsTensor.dataSync() as Float32Array;
+    } finally {
+      probsTensor.dispose();
+    }
     return Array.from(probs, (q, j) => ({ j, drop: p - q }))
       .sort((a, b) => b.drop - a.drop)
       .slice(0, top)
