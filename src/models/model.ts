@@ -33,6 +33,12 @@ export interface LoadedModel {
   /** Reasons for row `row`, most important first; `scored` is what scoreMatrix returned for `x`. */
   explain(x: FeatureMatrix, row: number, scored: ScoredMatrix, opts?: ExplainOptions): Reason[];
   /**
+   * One cheap reason for row `row` from numbers already computed: the component that
+   * found the event most unusual, and how unusual (for scores far below any alert,
+   * where feature-level reasons cost more than the scoring and nobody reads them).
+   */
+  briefReason(row: number, scored: ScoredMatrix): Reason;
+  /**
    * Final scores from the components that run per row in plain TypeScript (prevalence,
    * k-means), the tfjs ones counted as unremarkable. Never above `scoreMatrix`'s score
    * (the combination is max-style), so "inline score ≥ threshold" implies an alert.
@@ -134,12 +140,26 @@ export class CompiledModel implements LoadedModel {
         reasons.push({ ...r, detail: `${r.detail} [${name}: more unusual than ${pct} % of training events]` });
       }
     }
-    if (reasons.length === 0 && this.scorers.length > 0) {
-      // Nothing stands out: say so, with the component that came closest, so every score has a reason.
-      const best = this.scorers.map(({ name }) => ({ name, c: scored.components[name]?.[row] ?? 0 })).sort((a, b) => b.c - a.c)[0];
-      reasons.push({ feature: best.name, value: Number(best.c.toFixed(6)), detail: `nothing unusual: the most unusual aspect (${COMPONENT_WORDS[best.name]}) is more unusual than only ${(100 * best.c).toFixed(1)} % of training events` });
-    }
+    // Nothing stands out: say so, with the component that came closest, so every score has a reason.
+    if (reasons.length === 0 && this.scorers.length > 0) reasons.push(this.briefReason(row, scored));
     return reasons.slice(0, top);
+  }
+
+  briefReason(row: number, scored: ScoredMatrix): Reason {
+    let best: ComponentName = this.scorers[0]?.name ?? 'prevalence';
+    let c = -1;
+    for (const { name } of this.scorers) {
+      const v = scored.components[name]?.[row] ?? 0;
+      if (v > c) {
+        c = v;
+        best = name;
+      }
+    }
+    c = Math.max(0, c);
+    const pct = (100 * c).toFixed(c >= 0.999 ? 2 : 1);
+    return c >= 0.9
+      ? { feature: best, value: Number(c.toFixed(6)), detail: `${COMPONENT_WORDS[best]}: more unusual than ${pct} % of training events` }
+      : { feature: best, value: Number(c.toFixed(6)), detail: `nothing unusual: the most unusual aspect (${COMPONENT_WORDS[best]}) is more unusual than only ${pct} % of training events` };
   }
 
   severity(score: number): Severity {

@@ -44,6 +44,13 @@ export interface ScoringPipelineOptions {
   learnAlerts?: boolean;
   /** Reasons per score (default 4). */
   maxReasons?: number;
+  /**
+   * Scores below this get one brief reason (`briefReason`) instead of the feature-level
+   * ones (default 0.99: the top 1 % of training events and every alert get the full
+   * reasons; 0 = full reasons for every event). Feature-level reasons are most of the
+   * per-event cost and nobody reads them on the other 99 %.
+   */
+  explainFloor?: number;
   /** Event-time window of an alert group (alert-groups.ts; default 24 h, 0 = every event above the threshold is its own alert). */
   alertGroupMs?: number;
 }
@@ -77,6 +84,7 @@ export function alertHoldFor(manifest: { alertHoldMs?: number; learnAlerts?: boo
 }
 
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
+export const DEFAULT_EXPLAIN_FLOOR = 0.99;
 /** Scores keep 9 decimals: alerts live in the last 0.1 %, where 6 decimals would tie them. */
 const roundScore = (v: number) => Math.round(v * 1e9) / 1e9;
 
@@ -86,6 +94,7 @@ export class ScoringPipeline {
   private readonly hold: LearnHold;
   private readonly maxReasons: number;
   private readonly grouper: AlertGrouper;
+  private readonly explainFloor: number;
 
   constructor(model: LoadedModel, readonly engine: FeatureEngineLike, opts: ScoringPipelineOptions) {
     ScoringPipeline.check(model, engine);
@@ -93,6 +102,7 @@ export class ScoringPipeline {
     this.modelRef = opts.modelRef;
     this.hold = new LearnHold((a) => engine.learn(a), { holdMs: alertHoldFor(model.manifest, opts), ...(opts.maxHeld === undefined ? {} : { maxHeld: opts.maxHeld }) });
     this.maxReasons = opts.maxReasons ?? 4;
+    this.explainFloor = opts.explainFloor ?? DEFAULT_EXPLAIN_FLOOR;
     this.grouper = new AlertGrouper(opts.alertGroupMs === undefined ? {} : { windowMs: opts.alertGroupMs });
   }
 
@@ -174,7 +184,10 @@ export class ScoringPipeline {
         alert: score >= threshold,
         severity: model.severity(score),
         components,
-        reasons: model.explain(x, i, scored, { top: this.maxReasons, dimensionValue: (d) => dimensionValue(a, d) }),
+        // The floor never hides an alert's reasons: the threshold is above it whatever the bundle says.
+        reasons: score >= Math.min(this.explainFloor, threshold)
+          ? model.explain(x, i, scored, { top: this.maxReasons, dimensionValue: (d) => dimensionValue(a, d) })
+          : [model.briefReason(i, scored)],
         model: ref,
         scoredAt: now,
       };

@@ -132,3 +132,20 @@ test('alerted events are not learned by default, so a repeated attack stays visi
   const [, secondLearned] = learning.scoreBatch([attack, again]);
   assert.ok(secondLearned.score < second.score, 'learning the first attack event makes the second look less unusual');
 });
+
+test('every score has a reason: feature-level above the explain floor and on every alert, one brief reason below it', () => {
+  const floor = 0.99;
+  const pipeline = (explainFloor: number) => new ScoringPipeline(trained.model, FeatureEngine.restore(trained.engine.snapshot()), { modelRef: { name: 'x', version: '1' }, explainFloor });
+  const brief = pipeline(floor).scoreBatch(test_);
+  const full = pipeline(0).scoreBatch(test_);
+  assert.ok(brief.every((s) => s.reasons.length >= 1), 'no score without a reason');
+  const low = brief.filter((s) => s.score < floor);
+  const high = brief.filter((s) => s.score >= floor);
+  assert.ok(low.length > 0 && high.length > 0, `both sides of the floor are exercised (${low.length} below, ${high.length} above)`);
+  assert.ok(low.every((s) => s.reasons.length === 1 && /training events/.test(s.reasons[0].detail)));
+  // Above the floor (and so on every alert) the reasons are exactly the full ones; scores never change.
+  brief.forEach((s, i) => {
+    assert.equal(s.score, full[i].score);
+    if (s.score >= floor || s.alert) assert.deepEqual(s.reasons, full[i].reasons);
+  });
+});
