@@ -193,7 +193,12 @@ export class StreamScorer {
           sources.push(m);
           users.add(a.user);
         }
-        for (const r of result.rejections ?? []) letters.push(this.deadLetter(m, r.reason, r.detail));
+        // One dead letter per message, so an offset ends as its good events' scores plus at most one letter.
+        const parts = result.rejections ?? [];
+        if (parts.length > 0) {
+          const total = parts.length + result.activities.length;
+          letters.push(this.deadLetter(m, 'partially_rejected', `${parts.length} of ${total} events in this record could not be normalised (the others were scored): ${parts.slice(0, 5).map((r) => `${r.reason}: ${r.detail}`).join('; ')}${parts.length > 5 ? '; …' : ''}`));
+        }
       } else {
         letters.push(this.deadLetter(m, result.reason, result.detail));
       }

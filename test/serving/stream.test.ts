@@ -95,7 +95,7 @@ describe('stream scorer on the in-process bus', () => {
     assert.deepEqual(scores.slice(scoresBefore).map((m) => JSON.parse(m.value!.toString()).eventId), [ok.id]);
     const dl = letters.slice(lettersBefore).map((m) => JSON.parse(m.value!.toString()) as { reason: string; raw: string });
     assert.equal(dl.length, 1);
-    assert.ok(dl[0].reason && dl[0].raw.includes('no-user'), JSON.stringify(dl));
+    assert.ok(dl[0].reason === 'partially_rejected' && dl[0].raw.includes('no-user') && /1 of 2 events/.test(JSON.stringify(dl[0])), JSON.stringify(dl));
   });
   it('alerts on an attack-like event and explains it', async () => {
     const p = await bus.producer();
