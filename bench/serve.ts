@@ -9,7 +9,7 @@
  *    first score by the new version, events lost (must be 0) and duplicates;
  * 4. HTTP: POST /v1/score single-event requests/s from a second process (loopback);
  * 5. the same load against `mlflow models serve` on an equivalent pyfunc model.
- * Last line of stdout: {"eventsPerSec","latencyP50Ms","latencyP99Ms","swapP99Ms","lost","duplicates","httpReqPerSec","mlflowServeReqPerSec"}
+ * Last line of stdout: {"eventsPerSec","latencyP50Ms","latencyP99Ms" (steady phase),"latencyP99WhileSwappingMs","swapP99Ms","lost","duplicates","httpReqPerSec","mlflowServeReqPerSec"}
  */
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -155,6 +155,9 @@ async function main(): Promise<void> {
     }
   })();
   await sleep(LIVE_SECONDS * 1000);
+  // Latency is reported for the steady phase and, apart, for the phase with model swaps
+  // (loading and warming a bundle pauses scoring for tens of ms; that is the swap figure's business).
+  const swapPhaseStart = Date.now();
   const swapTimes: number[] = [];
   for (let i = 1; i <= SWAPS; i++) {
     const u = update(i);
@@ -169,9 +172,11 @@ async function main(): Promise<void> {
   await producing;
   const deadline = Date.now() + 60_000;
   while ([...sentAt.keys()].some((id) => !scoredAt.has(id)) && Date.now() < deadline) await sleep(100);
-  const latencies = [...sentAt].filter(([id]) => scoredAt.has(id)).map(([id, t]) => scoredAt.get(id)! - t);
+  const scoredSent = [...sentAt].filter(([id]) => scoredAt.has(id));
+  const latencies = scoredSent.filter(([, t]) => t < swapPhaseStart).map(([id, t]) => scoredAt.get(id)! - t);
+  const swapLatencies = scoredSent.filter(([, t]) => t >= swapPhaseStart).map(([id, t]) => scoredAt.get(id)! - t);
   const lost = [...sentAt.keys()].filter((id) => !scoredAt.has(id)).length;
-  log(`live at ${RATE}/s: ${sentAt.size} events, latency p50 ${quantile(latencies, 0.5)} ms, p99 ${quantile(latencies, 0.99)} ms`);
+  log(`live at ${RATE}/s: ${sentAt.size} events; steady ${LIVE_SECONDS} s: latency p50 ${quantile(latencies, 0.5)} ms, p99 ${quantile(latencies, 0.99)} ms; while models swap: p50 ${quantile(swapLatencies, 0.5)} ms, p99 ${quantile(swapLatencies, 0.99)} ms`);
   log(`swaps under load: ${swapTimes.join(', ')} ms (publish → first score by the new version); lost ${lost}; duplicates ${duplicates}`);
 
   // 4. HTTP single-event requests from a second process.
@@ -198,6 +203,7 @@ async function main(): Promise<void> {
     eventsPerSec: Math.round(eventsPerSec),
     latencyP50Ms: quantile(latencies, 0.5),
     latencyP99Ms: quantile(latencies, 0.99),
+    latencyP99WhileSwappingMs: quantile(swapLatencies, 0.99),
     swapP99Ms: quantile(swapTimes, 0.99),
     lost,
     duplicates,
