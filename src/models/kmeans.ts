@@ -168,7 +168,11 @@ export class KMeansScorer implements Scorer {
   private readonly centroids: Float32Array;
   private readonly norms: Float32Array;
   private readonly scales: Float32Array;
+  /** 1 / scale²: the nearest centroid is the one with the smallest scaled squared distance. */
+  private readonly invScale2: Float32Array;
   private row: Float32Array;
+  /** Set by `nearestCluster` (saves an object per row). */
+  private nearestIndex = 0;
 
   constructor(readonly params: KMeansParams, private readonly featureNames: readonly string[]) {
     const dim = featureNames.length;
@@ -180,43 +184,49 @@ export class KMeansScorer implements Scorer {
       this.norms[i] = c.reduce((s, v) => s + v * v, 0);
     });
     this.scales = Float32Array.from(params.scales);
+    this.invScale2 = this.scales.map((v) => 1 / (v * v));
     this.row = new Float32Array(dim);
   }
 
-  private nearest(z: Float32Array): { cluster: number; dist: number } {
+  /** The nearest centroid's index goes to `nearestIndex`; returns the distance to it. */
+  private nearestCluster(z: Float32Array): number {
     const dim = z.length;
+    const centroids = this.centroids;
     let zn = 0;
     for (let j = 0; j < dim; j++) zn += z[j] * z[j];
     let best = 0;
     let bestScore = Infinity;
+    let bestDot = 0;
     for (let c = 0; c < this.k; c++) {
       let dot = 0;
       const base = c * dim;
-      for (let j = 0; j < dim; j++) dot += z[j] * this.centroids[base + j];
-      const s = (zn - 2 * dot + this.norms[c]) / this.scales[c] ** 2;
+      for (let j = 0; j < dim; j++) dot += z[j] * centroids[base + j];
+      const s = (zn - 2 * dot + this.norms[c]) * this.invScale2[c];
       if (s < bestScore) {
         bestScore = s;
         best = c;
+        bestDot = dot;
       }
     }
-    return { cluster: best, dist: Math.sqrt(Math.max(0, zn - 2 * this.dotRow(z, best) + this.norms[best])) };
+    this.nearestIndex = best;
+    return Math.sqrt(Math.max(0, zn - 2 * bestDot + this.norms[best]));
   }
 
-  private dotRow(z: Float32Array, c: number): number {
-    let dot = 0;
-    const base = c * z.length;
-    for (let j = 0; j < z.length; j++) dot += z[j] * this.centroids[base + j];
-    return dot;
+  private nearest(z: Float32Array): { cluster: number; dist: number } {
+    const dist = this.nearestCluster(z);
+    return { cluster: this.nearestIndex, dist };
   }
 
   scoreMany(x: FeatureMatrix): Float32Array {
     const out = new Float32Array(x.rows);
-    for (let r = 0; r < x.rows; r++) {
-      scaleRow(this.params.scaler, x, r, this.row, 0);
-      const { cluster, dist } = this.nearest(this.row);
-      out[r] = dist / this.scales[cluster];
-    }
+    for (let r = 0; r < x.rows; r++) out[r] = this.scoreRow(x, r);
     return out;
+  }
+
+  scoreRow(x: FeatureMatrix, r: number): number {
+    scaleRow(this.params.scaler, x, r, this.row, 0);
+    const dist = this.nearestCluster(this.row);
+    return dist / this.scales[this.nearestIndex];
   }
 
   explain(x: FeatureMatrix, row: number, top = 3): Reason[] {

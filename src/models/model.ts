@@ -5,7 +5,7 @@
  */
 import { ThreatlabError } from '../errors/index.js';
 import { calibrate, surprisal, type Calibration } from './calibration.js';
-import { calibrateAll, combineComponents } from './ensemble.js';
+import { OTHERS_WEIGHT, calibrateAll, combineComponents } from './ensemble.js';
 import type { BundleManifest, ComponentName } from './manifest.js';
 import { COMPONENT_ORDER } from './manifest.js';
 import { PrevalenceScorer } from './prevalence.js';
@@ -24,12 +24,24 @@ export interface ExplainOptions {
   dimensionValue?: (dimension: string) => string | null;
 }
 
+/**
+ * The inline components' raw scores of one batch, kept as serving scores it row by row
+ * (before learning each event), so `scoreMatrix` does not compute them a second time.
+ * Made by the model that fills it (indices are its components').
+ */
+export interface InlineMemo {
+  readonly raw: (Float32Array | null)[];
+  /** Rows filled so far (rows 0..filled-1). */
+  filled: number;
+}
+
 export interface LoadedModel {
   readonly manifest: BundleManifest;
   readonly manifestSha256: string;
   /** The feature engine snapshot from the training replay, or null. */
   readonly profiles: Uint8Array | null;
-  scoreMatrix(x: FeatureMatrix): ScoredMatrix;
+  /** `memo`: inline scores already computed for every row of `x` (see `scoreInlineRow`). */
+  scoreMatrix(x: FeatureMatrix, memo?: InlineMemo): ScoredMatrix;
   /** Reasons for row `row`, most important first; `scored` is what scoreMatrix returned for `x`. */
   explain(x: FeatureMatrix, row: number, scored: ScoredMatrix, opts?: ExplainOptions): Reason[];
   /**
@@ -44,6 +56,9 @@ export interface LoadedModel {
    * (the combination is max-style), so "inline score ≥ threshold" implies an alert.
    */
   scoreInline(x: FeatureMatrix): Float64Array;
+  /** `scoreInline` of one row of `x`, allocation-free; keeps the raw component scores in `memo`. */
+  scoreInlineRow(x: FeatureMatrix, row: number, memo?: InlineMemo): number;
+  newInlineMemo(rows: number): InlineMemo;
   severity(score: number): Severity;
   /** One prediction through every component, so the first real batch pays no compilation. */
   warmUp(): void;
@@ -61,8 +76,9 @@ const COMPONENT_WORDS: Record<ComponentName, string> = {
   classifier: 'resembles labelled attacks',
 };
 
-function isInline(s: Scorer): boolean {
-  return s.name === 'prevalence' || s.name === 'cluster';
+/** Components that run per row in plain TypeScript (the others run batched in tfjs). */
+function isInline(s: Scorer): s is Scorer & { scoreRow(x: FeatureMatrix, row: number): number } {
+  return (s.name === 'prevalence' || s.name === 'cluster') && typeof s.scoreRow === 'function';
 }
 
 export class CompiledModel implements LoadedModel {
@@ -87,14 +103,16 @@ export class CompiledModel implements LoadedModel {
   }
 
   /** Raw component scores → calibrated components → combined raw (for fitting the final calibration). */
-  combinedRaw(x: FeatureMatrix): { combined: Float64Array; components: Record<string, Float64Array> } {
+  combinedRaw(x: FeatureMatrix, memo?: InlineMemo): { combined: Float64Array; components: Record<string, Float64Array> } {
     if (x.dim !== this.manifest.featureNames.length) {
       throw new ThreatlabError('THREATLAB_INPUT', `feature matrix has ${x.dim} columns, the model expects ${this.manifest.featureNames.length}`);
     }
     const cal: Float64Array[] = [];
     const components: Record<string, Float64Array> = {};
+    const memoOk = memo !== undefined && memo.filled >= x.rows;
     this.scorers.forEach(({ name, scorer }, k) => {
-      const c = calibrateAll(this.calibrations[k], scorer.scoreMany(x));
+      const kept = memoOk ? memo.raw[k] : null;
+      const c = calibrateAll(this.calibrations[k], kept ? kept.subarray(0, x.rows) : scorer.scoreMany(x));
       cal.push(c);
       components[name] = c;
     });
@@ -103,20 +121,39 @@ export class CompiledModel implements LoadedModel {
     return { combined, components };
   }
 
-  scoreMatrix(x: FeatureMatrix): ScoredMatrix {
-    const { combined, components } = this.combinedRaw(x);
+  scoreMatrix(x: FeatureMatrix, memo?: InlineMemo): ScoredMatrix {
+    const { combined, components } = this.combinedRaw(x, memo);
     const score = calibrateAll(this.manifest.calibration.final, combined);
     return { score, components };
   }
 
   scoreInline(x: FeatureMatrix): Float64Array {
-    const cal: Float64Array[] = [];
-    this.scorers.forEach(({ scorer }, k) => {
-      cal.push(isInline(scorer) ? calibrateAll(this.calibrations[k], scorer.scoreMany(x)) : new Float64Array(x.rows));
-    });
-    const combined = new Float64Array(x.rows);
-    combineComponents(cal, this.weights, combined);
-    return calibrateAll(this.manifest.calibration.final, combined);
+    const out = new Float64Array(x.rows);
+    for (let r = 0; r < x.rows; r++) out[r] = this.scoreInlineRow(x, r);
+    return out;
+  }
+
+  newInlineMemo(rows: number): InlineMemo {
+    return { raw: this.scorers.map(({ scorer }) => (isInline(scorer) ? new Float32Array(rows) : null)), filled: 0 };
+  }
+
+  scoreInlineRow(x: FeatureMatrix, row: number, memo?: InlineMemo): number {
+    // combineComponents for one row; the tfjs components count as unremarkable (surprisal 0).
+    let max = 0;
+    let sum = 0;
+    for (let k = 0; k < this.scorers.length; k++) {
+      const scorer = this.scorers[k].scorer;
+      if (!isInline(scorer)) continue;
+      // Rounded as scoreMany's Float32Array rounds it, so inline and batch scores agree exactly.
+      const raw = Math.fround(scorer.scoreRow(x, row));
+      const kept = memo?.raw[k];
+      if (kept) kept[row] = raw;
+      const s = this.weights[k] * surprisal(calibrate(this.calibrations[k], raw));
+      sum += s;
+      if (s > max) max = s;
+    }
+    if (memo && memo.filled === row) memo.filled = row + 1;
+    return calibrate(this.manifest.calibration.final, max + OTHERS_WEIGHT * (sum - max));
   }
 
   explain(x: FeatureMatrix, row: number, scored: ScoredMatrix, opts: ExplainOptions = {}): Reason[] {

@@ -154,27 +154,31 @@ export class ScoringPipeline {
     const data = new Float32Array(n * dim);
     const threshold = model.manifest.threshold;
     const learnThreshold = Math.min(threshold, model.manifest.learnThreshold ?? model.manifest.threshold);
+    const x: FeatureMatrix = { data, rows: n, dim };
+    // The hold needs each event's inline score before the next event's features; the memo
+    // keeps those component scores so the batch scoring below does not compute them again.
+    const memo = this.hold.learnsAtOnce ? undefined : model.newInlineMemo(n);
     for (let i = 0; i < n; i++) {
       const a = activities[i];
       this.hold.advance(a.time);
       this.engine.extract(a, data, i * dim);
-      if (this.hold.learnsAtOnce) {
+      if (!memo) {
         this.engine.learn(a);
         continue;
       }
-      const inline = model.scoreInline({ data: data.subarray(i * dim, (i + 1) * dim), rows: 1, dim })[0];
-      this.hold.admit(a, inline >= learnThreshold);
+      this.hold.admit(a, model.scoreInlineRow(x, i, memo) >= learnThreshold);
     }
-    const x: FeatureMatrix = { data, rows: n, dim };
-    const scored = model.scoreMatrix(x);
+    const scored = model.scoreMatrix(x, memo);
     const ref = { name: this.modelRef.name, version: this.modelRef.version, featureSpecHash: model.manifest.featureSpecHash };
+    const componentNames = Object.keys(scored.components);
+    const componentScores = componentNames.map((k) => scored.components[k]);
     const out: Score[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const a = activities[i];
       const s = scored.score[i];
       const score = Number.isFinite(s) ? s : 0;
       const components: Record<string, number> = {};
-      for (const [k, v] of Object.entries(scored.components)) components[k] = round(v[i]);
+      for (let k = 0; k < componentNames.length; k++) components[componentNames[k]] = round(componentScores[k][i]);
       out[i] = {
         eventId: a.id,
         tenant: a.tenant,

@@ -61,35 +61,66 @@ export interface PrevalenceParams {
 export const PREVALENCE_ALPHA = 10;
 const DIMINISH = 0.5;
 
-export function dimensionSurprisal(d: PrevalenceDimension, row: Float32Array, base: number, alpha: number): { bits: number; nUser: number; nTotal: number; pTenant: number } {
-  const get = (i: number) => {
-    if (i < 0) return NaN;
-    const v = row[base + i];
-    return Number.isFinite(v) ? v : NaN;
-  };
-  if (get(d.missing) >= 0.5) return { bits: 0, nUser: 0, nTotal: 0, pTenant: 1 };
-  let total = get(d.userTotal);
-  let count = get(d.userCount);
-  const share = get(d.userShare);
+/** Feature i of the row, NaN when the spec lacks it (-1) or the value is not finite. */
+function featureAt(row: Float32Array, base: number, i: number): number {
+  if (i < 0) return NaN;
+  const v = row[base + i];
+  return Number.isFinite(v) ? v : NaN;
+}
+
+/**
+ * The parts of one dimension's surprisal, written into a reused object: this runs for
+ * every dimension of every scored event, so it allocates nothing and creates no closure.
+ */
+const parts = { bits: 0, nUser: 0, nTotal: 0, pTenant: 1 };
+
+function surprisalParts(d: PrevalenceDimension, row: Float32Array, base: number, alpha: number): typeof parts {
+  if (featureAt(row, base, d.missing) >= 0.5) {
+    parts.bits = 0;
+    parts.nUser = 0;
+    parts.nTotal = 0;
+    parts.pTenant = 1;
+    return parts;
+  }
+  let total = featureAt(row, base, d.userTotal);
+  let count = featureAt(row, base, d.userCount);
+  const share = featureAt(row, base, d.userShare);
   // The share is over the user's events that HAD a value for this dimension: prefer its denominator.
   if (Number.isFinite(count) && Number.isFinite(share) && share > 0 && count > 0) total = count / share;
   if (!Number.isFinite(count) && Number.isFinite(share) && Number.isFinite(total)) count = share * total;
   if (!Number.isFinite(total) || total < 0) total = Number.isFinite(count) ? Math.max(count, 0) : 0;
   if (!Number.isFinite(count) || count < 0) count = 0;
   count = Math.min(count, total);
-  let pTenant = get(d.tenantShare);
+  let pTenant = featureAt(row, base, d.tenantShare);
   // Without tenant information, an unseen value is judged against a weak uniform prior.
   if (!Number.isFinite(pTenant)) pTenant = 0.5;
   pTenant = Math.min(1, Math.max(0, pTenant));
   // Floor the prior so a value no one in the tenant has used is very rare, not impossible.
   const prior = Math.max(pTenant, 1 / 1000);
   const p = (count + alpha * prior) / (total + alpha);
-  return { bits: d.weight * -Math.log2(Math.min(1, Math.max(p, 1e-9))), nUser: count, nTotal: total, pTenant };
+  parts.bits = d.weight * -Math.log2(Math.min(1, Math.max(p, 1e-9)));
+  parts.nUser = count;
+  parts.nTotal = total;
+  parts.pTenant = pTenant;
+  return parts;
+}
+
+export function dimensionSurprisal(d: PrevalenceDimension, row: Float32Array, base: number, alpha: number): { bits: number; nUser: number; nTotal: number; pTenant: number } {
+  return { ...surprisalParts(d, row, base, alpha) };
 }
 
 /** Σ wᵢ·bᵢ over the surprisals in decreasing order, wᵢ = ½ⁱ. Sorts `bits` in place. */
 function combineBits(bits: Float64Array): number {
-  bits.sort();
+  // Insertion sort: families hold a handful of dimensions, where it beats TypedArray#sort.
+  for (let i = 1; i < bits.length; i++) {
+    const v = bits[i];
+    let j = i - 1;
+    while (j >= 0 && bits[j] > v) {
+      bits[j + 1] = bits[j];
+      j--;
+    }
+    bits[j + 1] = v;
+  }
   let s = 0;
   let w = 1;
   for (let i = bits.length - 1; i >= 0; i--) {
@@ -162,10 +193,12 @@ export class PrevalenceScorer implements Scorer {
 
   private readonly families: Float64Array[];
   private readonly familyDims: number[][];
+  private readonly histogramBits: Float64Array;
 
   constructor(readonly params: PrevalenceParams, private readonly featureNames: readonly string[]) {
     this.familyDims = familyGroups(params.dimensions);
     this.families = this.familyDims.map((g) => new Float64Array(g.length));
+    this.histogramBits = new Float64Array(params.histograms.length);
   }
 
   private rowBits(x: FeatureMatrix, r: number, valueOf?: (dimension: string) => string | null): { name: string; bits: number; text: () => string; feature: string; value: number }[] {
@@ -197,25 +230,27 @@ export class PrevalenceScorer implements Scorer {
 
   scoreMany(x: FeatureMatrix): Float32Array {
     const out = new Float32Array(x.rows);
-    const { dimensions, histograms, alpha, mode } = this.params;
-    const bits = new Float64Array(mode === 'dimensions' ? dimensions.length : histograms.length);
-    for (let r = 0; r < x.rows; r++) {
-      const base = r * x.dim;
-      let v = 0;
-      if (mode === 'dimensions') {
-        for (let f = 0; f < this.familyDims.length; f++) {
-          const dims = this.familyDims[f];
-          const fb = this.families[f];
-          for (let k = 0; k < dims.length; k++) fb[k] = dimensionSurprisal(dimensions[dims[k]], x.data, base, alpha).bits;
-          v += combineBits(fb);
-        }
-      } else {
-        for (let k = 0; k < histograms.length; k++) bits[k] = histogramBits(histograms[k], x.data[base + histograms[k].feature]);
-        v = combineBits(bits);
-      }
-      out[r] = Number.isFinite(v) ? v : 0;
-    }
+    for (let r = 0; r < x.rows; r++) out[r] = this.scoreRow(x, r);
     return out;
+  }
+
+  scoreRow(x: FeatureMatrix, r: number): number {
+    const { dimensions, histograms, alpha, mode } = this.params;
+    const base = r * x.dim;
+    let v = 0;
+    if (mode === 'dimensions') {
+      for (let f = 0; f < this.familyDims.length; f++) {
+        const dims = this.familyDims[f];
+        const fb = this.families[f];
+        for (let k = 0; k < dims.length; k++) fb[k] = surprisalParts(dimensions[dims[k]], x.data, base, alpha).bits;
+        v += combineBits(fb);
+      }
+    } else {
+      const bits = this.histogramBits;
+      for (let k = 0; k < histograms.length; k++) bits[k] = histogramBits(histograms[k], x.data[base + histograms[k].feature]);
+      v = combineBits(bits);
+    }
+    return Number.isFinite(v) ? v : 0;
   }
 
   explain(x: FeatureMatrix, row: number, top = 3): Reason[] {

@@ -22,6 +22,11 @@ export interface Scorer {
   readonly name: string;
   /** One raw score per row, higher = more anomalous. Never NaN. */
   scoreMany(x: FeatureMatrix): Float32Array;
+  /**
+   * The raw score of one row, allocation-free: scorers that run per row in plain
+   * TypeScript have it (serving scores each event inline before learning it).
+   */
+  scoreRow?(x: FeatureMatrix, row: number): number;
   /** Why row `row` of `x` scored as it did, most important first. */
   explain(x: FeatureMatrix, row: number, top?: number): Reason[];
 }

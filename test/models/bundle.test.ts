@@ -149,3 +149,29 @@ test('every score has a reason: feature-level above the explain floor and on eve
     if (s.score >= floor || s.alert) assert.deepEqual(s.reasons, full[i].reasons);
   });
 });
+
+test('the inline memo changes nothing: scoreMatrix with the row-by-row inline scores equals scoreMatrix alone', () => {
+  const engine = FeatureEngine.restore(trained.engine.snapshot());
+  const model = trained.model;
+  const dim = engine.dim;
+  const rows = Math.min(test_.length, 400);
+  const data = new Float32Array(rows * dim);
+  for (let i = 0; i < rows; i++) {
+    engine.extract(test_[i], data, i * dim);
+    engine.learn(test_[i]);
+  }
+  const x = { data, rows, dim };
+  const memo = model.newInlineMemo(rows);
+  const inline = Array.from({ length: rows }, (_, i) => model.scoreInlineRow(x, i, memo));
+  assert.equal(memo.filled, rows);
+  assert.deepEqual(inline, Array.from(model.scoreInline(x)));
+  const withMemo = model.scoreMatrix(x, memo);
+  const without = model.scoreMatrix(x);
+  assert.deepEqual(withMemo, without);
+  // The inline score never exceeds the full one (the combination is max-style), so an inline alert is an alert.
+  inline.forEach((v, i) => assert.ok(v <= without.score[i] + 1e-12, `row ${i}: inline ${v} > full ${without.score[i]}`));
+  // A memo filled for fewer rows than the matrix is ignored, not misread.
+  const partial = model.newInlineMemo(rows);
+  model.scoreInlineRow(x, 0, partial);
+  assert.deepEqual(model.scoreMatrix(x, partial), without);
+});
