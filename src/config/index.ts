@@ -53,6 +53,8 @@ export const ConfigSchema = Type.Object({
     maxBatch: Type.Integer({ default: 1000, minimum: 1 }),
     /** How often each owned partition's profiles are checkpointed (what a crash can lose of the profiles). */
     checkpointIntervalMs: Type.Integer({ default: 60_000, minimum: 100 }),
+    /** Worker processes of one instance (one per core): each is a consumer-group member; they share the HTTP port. */
+    workers: Type.Integer({ default: 1, minimum: 1, maximum: 64 }),
   }, { default: {} }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -95,6 +97,7 @@ const ENV_MAP: ReadonlyArray<[string, string]> = [
   ['THREATLAB_BODY_LIMIT_BYTES', 'serve.bodyLimitBytes'],
   ['THREATLAB_MAX_BATCH', 'serve.maxBatch'],
   ['THREATLAB_CHECKPOINT_INTERVAL_MS', 'serve.checkpointIntervalMs'],
+  ['THREATLAB_WORKERS', 'serve.workers'],
   ['THREATLAB_LOG_LEVEL', 'logLevel'],
 ];
 

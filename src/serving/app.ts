@@ -39,6 +39,8 @@ export interface AppDeps {
   busConnected: () => boolean;
   busKind: string;
   stats?: () => { champion: RoleSummary; shadow: RoleSummary };
+  /** The /metrics text; default this process's registry (a worker of `serve --workers N` asks the primary for the whole instance's). */
+  metricsText?: () => Promise<string>;
 }
 
 const RejectedSchema = Type.Object({ index: Type.Integer(), reason: Type.String(), detail: Type.String() });
@@ -208,7 +210,7 @@ export async function buildApp(deps: AppDeps) {
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', hide: false } }, async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+    return deps.metricsText ? deps.metricsText() : deps.metrics.registry.metrics();
   });
 
   return app;

@@ -42,7 +42,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Servi
       name: 'threatlab_end_to_end_latency_seconds', help: 'From the input message timestamp to its score being acknowledged', registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     }),
-    modelInfo: new Gauge({ name: 'threatlab_model_info', help: 'The model serving each role (value 1)', labelNames: ['role', 'name', 'version', 'feature_spec_hash'], registers }),
+    // 'max': with several workers the instance serves a model when any worker does (a sum would read 2).
+    modelInfo: new Gauge({ name: 'threatlab_model_info', help: 'The model serving each role (value 1)', labelNames: ['role', 'name', 'version', 'feature_spec_hash'], registers, aggregator: 'max' }),
     swaps: new Counter({ name: 'threatlab_model_swaps_total', help: 'Models swapped in', labelNames: ['role'], registers }),
     refusals: new Counter({ name: 'threatlab_model_refusals_total', help: 'Model updates refused (bad checksum, feature-spec mismatch, unloadable)', labelNames: ['role', 'reason'], registers }),
     scoreDistribution: new Histogram({

@@ -22,6 +22,7 @@ import { ModelManager } from './model-manager.js';
 import { checkInputFormat, createRuntime } from './runtime.js';
 import type { PartitionPipeline, ServingRuntime } from './runtime-types.js';
 import { StreamScorer } from './stream-scorer.js';
+import { instanceMetrics, shareMetrics } from './workers.js';
 
 export interface ServiceOptions {
   config: Readonly<Config>;
@@ -40,6 +41,8 @@ export interface ServiceOptions {
   maxBatchSize?: number;
   /** Separate metric registries are needed when several instances share a process. */
   defaultMetrics?: boolean;
+  /** A worker of `serve --workers N`: /metrics answers for the whole instance (workers.ts). */
+  worker?: boolean;
 }
 
 export interface Service {
@@ -145,7 +148,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     busConnected: () => bus.connected(),
     busKind: bus.kind,
     stats: () => ({ champion: scorer.stats.champion.summary(), shadow: scorer.stats.shadow.summary() }),
+    ...(options.worker ? { metricsText: () => instanceMetrics() } : {}),
   });
+  if (options.worker) shareMetrics(metrics.registry);
   let address: string | null = null;
   if (options.listen) {
     if (!config.serve.apiToken && !['127.0.0.1', 'localhost', '::1'].includes(config.serve.httpHost)) {

@@ -1,0 +1,150 @@
+/**
+ * `threatlab serve --workers 2` run as a user runs it, against the REAL Kafka of the test
+ * stack: two worker processes join the consumer group and split the partitions, every
+ * event is scored, /metrics answers for the whole instance whichever worker takes the
+ * request, a killed worker is restarted and loses nothing, and SIGTERM stops them all.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { artifactStoresFromConfig, encodeModelUpdate, joinUri } from '../../src/registry/index.js';
+import { createLogger } from '../../src/serving/logger.js';
+import { busFromConfig, type BusConsumer, type BusProducer, type EventBus } from '../../src/streaming/index.js';
+import { requireStack, uniqueName } from '../support/stack.js';
+import { activity, updateFor, writeRealBundle } from './fixtures.js';
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 90_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Child pids of a process (the workers of the primary). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+describe('serve --workers 2 on Kafka', () => {
+  let config: Readonly<Config>;
+  let env: Record<string, string>;
+  let bus: EventBus;
+  let producer: BusProducer;
+  let reader: BusConsumer;
+  let primary: ChildProcess;
+  let address = '';
+  let stderr = '';
+  const scored = new Map<string, number>();
+  let kafka: Kafka;
+
+  before(async () => {
+    const stack = await requireStack(['kafka']);
+    const run = uniqueName('workers');
+    const stateDir = mkdtempSync(path.join(tmpdir(), 'tl-workers-'));
+    env = {
+      KAFKA_BROKERS: stack.KAFKA_BROKERS, THREATLAB_STATE_DIR: stateDir, THREATLAB_ARTIFACT_ROOT: `file://${stateDir}/models`,
+      THREATLAB_KAFKA_CLIENT_ID: run, THREATLAB_LOG_LEVEL: 'warn', THREATLAB_INPUT_FORMAT: 'activity',
+      THREATLAB_TOPIC_ACTIVITIES: `${run}.activities`, THREATLAB_TOPIC_SCORES: `${run}.scores`, THREATLAB_TOPIC_ALERTS: `${run}.alerts`,
+      THREATLAB_TOPIC_DLQ: `${run}.dlq`, THREATLAB_TOPIC_MODELS: `${run}.models`, THREATLAB_TOPIC_FEEDBACK: `${run}.feedback`,
+      THREATLAB_TOPIC_CHECKPOINTS: `${run}.checkpoints`, THREATLAB_CONSUMER_GROUP: `${run}-group`, THREATLAB_HTTP_PORT: '0',
+    };
+    config = loadConfig(env);
+    const logger = createLogger('warn');
+    bus = busFromConfig(config, { logger });
+    const bundle = await writeRealBundle(artifactStoresFromConfig(config), joinUri(config.artifactRoot, 'threatlab', 'v1'), { seed: 1 });
+    await bus.ensureTopics([
+      { name: config.topics.activities, partitions: 4 }, { name: config.topics.scores, partitions: 4 },
+      { name: config.topics.models, partitions: 1, compacted: true },
+    ]);
+    producer = await bus.producer();
+    await producer.send(config.topics.models, [encodeModelUpdate(updateFor(bundle, '1'))]);
+    reader = bus.consumer({
+      topics: [config.topics.scores], fromBeginning: true,
+      eachBatch: async (b) => {
+        for (const m of b.messages) {
+          const id = JSON.parse(m.value!.toString()).eventId as string;
+          scored.set(id, (scored.get(id) ?? 0) + 1);
+        }
+      },
+    });
+    await reader.run();
+    kafka = new Kafka({ clientId: `${run}-admin`, brokers: stack.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+
+    primary = spawn(process.execPath, ['bin/threatlab.js', 'serve', '--workers', '2', '--partitions', '4'], {
+      env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    primary.stderr!.on('data', (d) => { stderr += d; });
+    await until(() => /threatlab serve: (http:\S+) \(2 workers/.test(stderr), `the address line (stderr so far: ${stderr.slice(0, 500)})`);
+    address = /threatlab serve: (http:\S+)/.exec(stderr)![1];
+  });
+
+  after(async () => {
+    if (primary && primary.exitCode === null) primary.kill('SIGKILL');
+    await reader?.stop();
+    await producer?.disconnect();
+    await bus?.close();
+  });
+
+  const groupMembers = async (): Promise<number> => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([config.serve.consumerGroup]);
+      return groups[0]?.state === 'Stable' ? groups[0].members.length : 0;
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  const send = async (from: number, count: number) => {
+    const events = Array.from({ length: count }, (_, i) => activity((from + i) % 40, 40 + Math.floor((from + i) / 40)));
+    await producer.send(config.topics.activities, events.map((a) => ({ key: a.user, value: Buffer.from(JSON.stringify(a)) })));
+    return events.map((a) => a.id);
+  };
+
+  it('two workers join the group; every event is scored; /metrics counts the whole instance', async () => {
+    await until(async () => (await groupMembers()) === 2, 'two members in the consumer group');
+    const ids = await send(0, 400);
+    await until(() => ids.every((id) => scored.has(id)), '400 scores');
+    // Whichever worker answers, the counter is the instance's: both workers' events added up.
+    for (let i = 0; i < 6; i++) {
+      const text = await (await fetch(`${address}/metrics`)).text();
+      const m = /^threatlab_events_in_total\{source="stream"\} (\d+)/m.exec(text);
+      assert.ok(m, `events counter present:\n${text.slice(0, 400)}`);
+      assert.equal(Number(m[1]), 400, 'the aggregated counter holds every event once');
+      assert.match(text, /^threatlab_model_info\{[^}]*version="1"[^}]*\} 1$/m, 'model info is 1, not one per worker');
+    }
+    const health = await fetch(`${address}/health`);
+    assert.equal(health.status, 200);
+  });
+
+  it('a killed worker is restarted and no event is lost', async () => {
+    const workers = childrenOf(primary.pid!);
+    assert.equal(workers.length, 2, `two worker processes (${workers.join(', ')})`);
+    process.kill(workers[0], 'SIGKILL');
+    const ids = await send(400, 200);
+    await until(() => ids.every((id) => scored.has(id)), '200 more scores with a worker killed');
+    await until(() => childrenOf(primary.pid!).length === 2 && !childrenOf(primary.pid!).includes(workers[0]), 'the worker restarted');
+    await until(async () => (await groupMembers()) === 2, 'two members again');
+    const after = await send(600, 200);
+    await until(() => after.every((id) => scored.has(id)), '200 scores after the restart');
+  });
+
+  it('SIGTERM stops every worker and the primary exits 0', async () => {
+    const workers = childrenOf(primary.pid!);
+    const exited = new Promise<number | null>((resolve) => primary.once('exit', (code) => resolve(code)));
+    primary.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    for (const pid of workers) assert.throws(() => process.kill(pid, 0), `worker ${pid} is gone`);
+  });
+});
