@@ -13,9 +13,9 @@ import type { Logger } from 'pino';
 import { ThreatlabError, isThreatlabError } from '../errors/index.js';
 import { ActivitySchema } from '../events/activity.js';
 import { FORMATS } from '../events/normalize/types.js';
-import type { Score } from '../models/types.js';
 import { presentedToken, tokenMatches } from './auth.js';
 import type { FeedbackSink } from './feedback.js';
+import type { IsolatedScores } from './isolated-scoring.js';
 import type { ServingMetrics } from './metrics.js';
 import type { Refusal } from './model-manager.js';
 import type { RoleSummary } from './role-stats.js';
@@ -25,7 +25,8 @@ import { ErrorBodySchema, FeedbackBodySchema, ReasonSchema, ScoreSchema } from '
 /** Scores already-decoded activities for HTTP callers (its own profiles, the current model). */
 export interface HttpScorer {
   decode(value: unknown, format: string): DecodeResult;
-  score(activities: import('../events/activity.js').Activity[]): Promise<Score[]>;
+  /** Scores in input order for the activities that could be scored; the others' indices in `failed`. */
+  score(activities: import('../events/activity.js').Activity[]): Promise<IsolatedScores>;
 }
 
 export interface AppDeps {
@@ -122,15 +123,21 @@ export async function buildApp(deps: AppDeps) {
     if (!deps.models.champion) throw new ThreatlabError('THREATLAB_NOT_READY', 'no model loaded yet');
     const started = performance.now();
     const accepted: import('../events/activity.js').Activity[] = [];
+    /** The request value each accepted activity came from. */
+    const origin: number[] = [];
     const rejected: Array<{ index: number; reason: string; detail: string }> = [];
     values.forEach((v, index) => {
       const r = deps.scorer.decode(v, format);
       if (r.ok) {
-        accepted.push(...r.activities);
+        for (const a of r.activities) {
+          accepted.push(a);
+          origin.push(index);
+        }
         for (const part of r.rejections ?? []) rejected.push({ index, reason: part.reason, detail: part.detail });
       } else rejected.push({ index, reason: r.reason, detail: r.detail });
     });
-    const scores = accepted.length ? await deps.scorer.score(accepted) : [];
+    const { scores, failed } = accepted.length ? await deps.scorer.score(accepted) : { scores: [], failed: { indices: [], reason: '' } };
+    for (const i of failed.indices) rejected.push({ index: origin[i], reason: 'scoring_failed', detail: failed.reason });
     deps.metrics.eventsIn.inc({ source: 'http' }, values.length);
     deps.metrics.scoresOut.inc({ source: 'http' }, scores.length);
     deps.metrics.batchSeconds.observe({ source: 'http' }, (performance.now() - started) / 1000);

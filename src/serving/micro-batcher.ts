@@ -3,14 +3,17 @@
  * loop are scored in ONE pipeline call. Scoring costs per call (tfjs dispatch, feature
  * matrix set-up) dwarf the cost per row, so 32 concurrent single-event requests scored
  * together cost little more than one. Order inside a batch is arrival order, so per-user
- * state sees events as they came.
+ * state sees events as they came. When a batch's scoring throws, each request is scored
+ * on its own, event by event (isolated-scoring.ts): one poisonous event fails alone,
+ * never the other clients' requests that happened to share its batch.
  */
 import type { Activity } from '../events/activity.js';
 import type { Score } from '../models/types.js';
+import { scoreIsolated, type IsolatedScores } from './isolated-scoring.js';
 
 interface Pending {
   activities: Activity[];
-  resolve: (scores: Score[]) => void;
+  resolve: (result: IsolatedScores) => void;
   reject: (err: unknown) => void;
 }
 
@@ -20,7 +23,7 @@ export class MicroBatcher {
 
   constructor(private readonly scoreBatch: (activities: Activity[]) => Score[], private readonly maxRows = 2_000) {}
 
-  score(activities: Activity[]): Promise<Score[]> {
+  score(activities: Activity[]): Promise<IsolatedScores> {
     return new Promise((resolve, reject) => {
       this.queue.push({ activities, resolve, reject });
       if (!this.scheduled) {
@@ -44,13 +47,19 @@ export class MicroBatcher {
       let scores: Score[];
       try {
         scores = this.scoreBatch(group.flatMap((p) => p.activities));
-      } catch (err) {
-        for (const p of group) p.reject(err);
+      } catch {
+        for (const p of group) {
+          try {
+            p.resolve(scoreIsolated(this.scoreBatch, p.activities));
+          } catch (err) {
+            p.reject(err);
+          }
+        }
         continue;
       }
       let offset = 0;
       for (const p of group) {
-        p.resolve(scores.slice(offset, offset + p.activities.length));
+        p.resolve({ scores: scores.slice(offset, offset + p.activities.length), failed: { indices: [], reason: '' } });
         offset += p.activities.length;
       }
     }

@@ -11,10 +11,12 @@ import type { Logger } from 'pino';
 import { describeError } from '../errors/index.js';
 import type { Activity } from '../events/activity.js';
 import type { Score } from '../models/types.js';
+import { CoalescingSender } from '../streaming/coalescing-sender.js';
 import type { BusConsumer, BusMessage, BusProducer, ConsumedBatch, ConsumedMessage, EventBus, TopicPartition } from '../streaming/types.js';
 import type { CheckpointStore } from './checkpoints.js';
 import type { ServingMetrics } from './metrics.js';
 import type { ModelManager } from './model-manager.js';
+import { scoreIsolated } from './isolated-scoring.js';
 import { RoleStats } from './role-stats.js';
 import type { DecodeResult, PartitionPipeline, ServingRuntime } from './runtime-types.js';
 import type { DeadLetter } from './schemas.js';
@@ -43,6 +45,8 @@ export interface StreamScorerOptions {
   /** How often each owned partition's profiles are checkpointed. */
   checkpointIntervalMs?: number;
   maxBatchSize?: number;
+  /** Owned partitions handled at once (default 8); their outputs share produce requests. */
+  partitionsConcurrently?: number;
 }
 
 export class StreamScorer {
@@ -53,6 +57,8 @@ export class StreamScorer {
   private readonly lastCheckpoint = new Map<number, number>();
   private readonly lag = new Map<number, number>();
   private consumer: BusConsumer | null = null;
+  /** Outputs of concurrently handled partitions go out in one acknowledged request. */
+  private readonly sender: CoalescingSender;
   readonly stats = { champion: new RoleStats(), shadow: new RoleStats() };
   /** Totals since start, for the demo summary and tests. */
   readonly totals = { inputs: 0, scored: 0, alerts: 0, deadLetters: 0, batches: 0 };
@@ -60,6 +66,7 @@ export class StreamScorer {
   onScores: ((scores: Score[], activities: Activity[]) => void) | null = null;
 
   constructor(private readonly options: StreamScorerOptions) {
+    this.sender = new CoalescingSender(options.producer);
     options.models.onSwap((role, model) => {
       // Same feature spec (the runtime refuses others), so the live profiles stay.
       if (role === 'champion') this.pipeline?.swapModel(model);
@@ -75,6 +82,7 @@ export class StreamScorer {
       groupId: o.groupId,
       fromBeginning: true,
       maxBatchSize: o.maxBatchSize,
+      partitionsConcurrently: o.partitionsConcurrently ?? 8,
       eachBatch: (batch) => this.onBatch(batch),
       onPartitionsAssigned: (tps) => this.onAssigned(tps),
       onPartitionsRevoked: (tps) => this.onRevoked(tps),
@@ -204,7 +212,7 @@ export class StreamScorer {
       }
     }
 
-    const { scores, failed } = scoreIsolated(pipeline, activities);
+    const { scores, failed } = scoreIsolated((batch) => pipeline.scoreBatch(batch), activities);
     for (const i of failed.indices) letters.push(this.deadLetter(sources[i], 'scoring_failed', failed.reason));
     const scored = failed.indices.length ? activities.filter((_, i) => !failed.indices.includes(i)) : activities;
     const shadowScores = this.scoreShadow(scored);
@@ -218,8 +226,9 @@ export class StreamScorer {
       if (s.alert) alertMessages.push({ key: s.user, value });
     }
     const letterMessages: BusMessage[] = letters.map((l) => ({ key: null, value: Buffer.from(stringifyDeadLetter(l)) }));
-    // One acknowledged round trip for all outputs; a failure throws and the batch is redelivered.
-    await o.producer.sendBatch([
+    // One acknowledged round trip for all outputs (shared with the other partitions handled
+    // now); a failure throws and the batch is redelivered.
+    await this.sender.send([
       { topic: o.topics.scores, messages: scoreMessages },
       { topic: o.topics.alerts, messages: alertMessages },
       { topic: o.topics.deadLetter, messages: letterMessages },
@@ -269,29 +278,5 @@ export class StreamScorer {
       this.options.logger.warn({ err: describeError(err) }, 'shadow scoring failed');
       return null;
     }
-  }
-}
-
-/**
- * Scores a batch; if the batch throws, scores each activity alone so one poisonous
- * event goes to the dead-letter topic instead of taking its batch with it.
- */
-export function scoreIsolated(pipeline: PartitionPipeline, activities: Activity[]): { scores: Score[]; failed: { indices: number[]; reason: string } } {
-  if (activities.length === 0) return { scores: [], failed: { indices: [], reason: '' } };
-  try {
-    return { scores: pipeline.scoreBatch(activities), failed: { indices: [], reason: '' } };
-  } catch (batchErr) {
-    const scores: Score[] = [];
-    const indices: number[] = [];
-    let reason = describeError(batchErr);
-    activities.forEach((a, i) => {
-      try {
-        scores.push(...pipeline.scoreBatch([a]));
-      } catch (err) {
-        indices.push(i);
-        reason = describeError(err);
-      }
-    });
-    return { scores, failed: { indices, reason } };
   }
 }

@@ -12,6 +12,7 @@ export * from './types.js';
 export { MemoryBus } from './memory-bus.js';
 export { KafkaBus, type KafkaBusOptions } from './kafka-bus.js';
 export { partitionForKey, murmur2 } from './partitioner.js';
+export { CoalescingSender } from './coalescing-sender.js';
 
 let processBus: MemoryBus | null = null;
 

@@ -277,7 +277,7 @@ class KafkaConsumer implements BusConsumer {
         autoCommit: !broadcast,
         autoCommitInterval: this.busOptions.commitIntervalMs ?? 1_000,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
         eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
           await this.assignmentReady;
           if (!isRunning() || isStale()) return;

@@ -56,6 +56,12 @@ export interface ConsumerOptions {
   onPartitionsRevoked?: (revoked: TopicPartition[]) => Promise<void> | void;
   /** Upper bound of messages per delivered batch (the in-process bus honours it; Kafka uses fetch sizes). */
   maxBatchSize?: number;
+  /**
+   * Partitions whose batches may be handled at the same time (default 1). A partition's
+   * own batches are always handled in order; handlers of different partitions interleave
+   * at their awaits, so they may share one output request (CoalescingSender).
+   */
+  partitionsConcurrently?: number;
 }
 
 export interface BusConsumer {

@@ -23,10 +23,10 @@ describe('MicroBatcher', () => {
     const results = await Promise.all(requests.map((r) => b.score(r)));
     assert.equal(calls.length, 1);
     assert.deepEqual(calls[0], ['evt-1-1', 'evt-2-1', 'evt-3-1', 'evt-4-1']);
-    assert.deepEqual(results.map((r) => r.map((s) => s.eventId)), requests.map((r) => r.map((a) => a.id)));
+    assert.deepEqual(results.map((r) => r.scores.map((s) => s.eventId)), requests.map((r) => r.map((a) => a.id)));
   });
 
-  it('caps a batch at maxRows and fails only the group whose scoring threw', async () => {
+  it('caps a batch at maxRows; when a batch throws, each request is scored alone and only the poisonous event fails', async () => {
     const calls: number[] = [];
     const b = new MicroBatcher((acts) => {
       calls.push(acts.length);
@@ -34,10 +34,13 @@ describe('MicroBatcher', () => {
       return acts.map((a) => ({ eventId: a.id }) as unknown as Score);
     }, 2);
     const ok1 = b.score([activity(1, 1), activity(1, 2)]);
-    const bad = b.score([activity(9, 9)]);
-    const results = await Promise.allSettled([ok1, bad]);
-    assert.deepEqual(calls, [2, 1]);
-    assert.equal(results[0].status, 'fulfilled');
-    assert.equal(results[1].status, 'rejected');
+    const mixed = b.score([activity(2, 1), activity(9, 9)]);
+    const [first, second] = await Promise.all([ok1, mixed]);
+    // [2] the first group; [2] the second, which threw; that request alone [2], threw; then its events one by one.
+    assert.deepEqual(calls, [2, 2, 2, 1, 1]);
+    assert.deepEqual(first.scores.map((s) => s.eventId), ['evt-1-1', 'evt-1-2']);
+    assert.deepEqual(first.failed.indices, []);
+    assert.deepEqual(second.scores.map((s) => s.eventId), ['evt-2-1']);
+    assert.deepEqual(second.failed, { indices: [1], reason: 'poison' });
   });
 });
