@@ -15,7 +15,11 @@ export function presentedToken(headers: Record<string, string | string[] | undef
   return typeof header === 'string' ? header : null;
 }
 
+/** The configured token's digest, computed once: this runs on every scoring request. */
+let expectedCache: { token: string; digest: Buffer } | null = null;
+
 export function tokenMatches(expected: string, presented: string | null): boolean {
   if (presented === null) return false;
-  return timingSafeEqual(digest(expected), digest(presented));
+  if (expectedCache?.token !== expected) expectedCache = { token: expected, digest: digest(expected) };
+  return timingSafeEqual(expectedCache.digest, digest(presented));
 }
