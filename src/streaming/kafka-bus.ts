@@ -6,10 +6,12 @@
  * A consumer without a group gets a group of its own, so it reads every partition.
  */
 import { randomUUID } from 'node:crypto';
-import { CompressionTypes, Kafka, Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ThreatlabError } from '../errors/index.js';
 import { kafkaLevelFor, kafkaLogCreator } from './kafka-logger.js';
+import { cachedKeyPartitioner } from './partitioner.js';
+import { noDelaySocketFactory } from './socket-factory.js';
 import type {
   BusConsumer, BusMessage, BusProducer, ConsumedMessage, ConsumerOptions, EventBus, TopicPartition,
 } from './types.js';
@@ -112,6 +114,7 @@ export class KafkaBus implements EventBus {
       logLevel: kafkaLevelFor(options.logger),
       logCreator: kafkaLogCreator(options.logger),
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
+      socketFactory: noDelaySocketFactory,
     });
   }
 
@@ -191,7 +194,7 @@ export class KafkaBus implements EventBus {
   async producer(): Promise<BusProducer> {
     // Idempotent + one request in flight: retried sends neither duplicate nor reorder a partition.
     const producer: Producer = this.kafka.producer({
-      idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true, createPartitioner: cachedKeyPartitioner,
     });
     producer.on(producer.events.CONNECT, () => this.track(1));
     producer.on(producer.events.DISCONNECT, () => this.track(-1));
