@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { ThreatlabError, isThreatlabError } from '../errors/index.js';
 import { ActivitySchema } from '../events/activity.js';
 import { FORMATS } from '../events/normalize/types.js';
-import { presentedToken, tokenMatches } from './auth.js';
+import { presentedToken, tokenDigest, tokenMatches } from './auth.js';
 import type { FeedbackSink } from './feedback.js';
 import type { IsolatedScores } from './isolated-scoring.js';
 import type { ServingMetrics } from './metrics.js';
@@ -107,9 +107,10 @@ export async function buildApp(deps: AppDeps) {
   });
 
   /** Mutating routes: the API token, when one is configured. */
+  const expectedDigest = deps.serve.apiToken ? tokenDigest(deps.serve.apiToken) : null;
   const requireToken = async (request: { headers: Record<string, string | string[] | undefined> }) => {
-    if (!deps.serve.apiToken) return;
-    if (!tokenMatches(deps.serve.apiToken, presentedToken(request.headers))) {
+    if (!expectedDigest) return;
+    if (!tokenMatches(expectedDigest, presentedToken(request.headers))) {
       throw new ThreatlabError('THREATLAB_UNAUTHORIZED', 'missing or wrong API token (send Authorization: Bearer <token>)');
     }
   };

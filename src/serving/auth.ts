@@ -15,11 +15,12 @@ export function presentedToken(headers: Record<string, string | string[] | undef
   return typeof header === 'string' ? header : null;
 }
 
-/** The configured token's digest, computed once: this runs on every scoring request. */
-let expectedCache: { token: string; digest: Buffer } | null = null;
+/** The configured token's digest: computed once when the app is built, not per request. */
+export function tokenDigest(token: string): Buffer {
+  return digest(token);
+}
 
-export function tokenMatches(expected: string, presented: string | null): boolean {
+export function tokenMatches(expectedDigest: Buffer, presented: string | null): boolean {
   if (presented === null) return false;
-  if (expectedCache?.token !== expected) expectedCache = { token: expected, digest: digest(expected) };
-  return timingSafeEqual(expectedCache.digest, digest(presented));
+  return timingSafeEqual(expectedDigest, digest(presented));
 }

@@ -18,13 +18,7 @@ import type { BusConsumer, ConsumedMessage, EventBus } from '../../src/streaming
 import { activity, type TestBundle } from '../serving/fixtures.js';
 import { uniqueName } from '../support/stack.js';
 
-export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until } from '../support/until.js';
 
 /** A config whose topics and consumer group (named after `runName`) no other test uses. */
 export function freshConfig(env: Record<string, string>, runName: string, overrides: { stateDir?: string; artifactRoot?: string } = {}): Readonly<Config> {

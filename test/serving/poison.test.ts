@@ -16,6 +16,7 @@ import { createRuntime } from '../../src/serving/runtime.js';
 import type { ServingRuntime } from '../../src/serving/runtime-types.js';
 import { startService, type Service } from '../../src/serving/service.js';
 import { MemoryBus, type ConsumedMessage } from '../../src/streaming/index.js';
+import { until } from '../support/until.js';
 import { activity, updateFor, writeRealBundle } from './fixtures.js';
 
 const POISON = 'evt-poison';
@@ -39,14 +40,6 @@ function poisonedRuntime(): ServingRuntime {
       };
     },
   };
-}
-
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('a poisonous event fails alone', () => {

@@ -16,15 +16,8 @@ import { artifactStoresFromConfig, encodeModelUpdate, joinUri } from '../../src/
 import { createLogger } from '../../src/serving/logger.js';
 import { busFromConfig, type BusConsumer, type BusProducer, type EventBus } from '../../src/streaming/index.js';
 import { requireStack, uniqueName } from '../support/stack.js';
+import { until } from '../support/until.js';
 import { activity, updateFor, writeRealBundle } from './fixtures.js';
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 90_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Child pids of a process (the workers of the primary). */
 function childrenOf(pid: number): number[] {
@@ -113,7 +106,7 @@ describe('serve --workers 2 on Kafka', () => {
   };
 
   it('two workers join the group; every event is scored; /metrics counts the whole instance', async () => {
-    await until(async () => (await groupMembers()) === 2, 'two members in the consumer group');
+    await until(async () => (await groupMembers()) === 2, 'two members in the consumer group', 90_000);
     const ids = await send(0, 400);
     await until(() => ids.every((id) => scored.has(id)), '400 scores');
     // Whichever worker answers, the counter is the instance's: both workers' events added up.
@@ -133,9 +126,9 @@ describe('serve --workers 2 on Kafka', () => {
     assert.equal(workers.length, 2, `two worker processes (${workers.join(', ')})`);
     process.kill(workers[0], 'SIGKILL');
     const ids = await send(400, 200);
-    await until(() => ids.every((id) => scored.has(id)), '200 more scores with a worker killed');
-    await until(() => childrenOf(primary.pid!).length === 2 && !childrenOf(primary.pid!).includes(workers[0]), 'the worker restarted');
-    await until(async () => (await groupMembers()) === 2, 'two members again');
+    await until(() => ids.every((id) => scored.has(id)), '200 more scores with a worker killed', 90_000);
+    await until(() => childrenOf(primary.pid!).length === 2 && !childrenOf(primary.pid!).includes(workers[0]), 'the worker restarted', 90_000);
+    await until(async () => (await groupMembers()) === 2, 'two members again', 90_000);
     const after = await send(600, 200);
     await until(() => after.every((id) => scored.has(id)), '200 scores after the restart');
   });
