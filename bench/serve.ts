@@ -13,7 +13,9 @@
  *    first score by the new version, events lost (must be 0) and duplicates;
  * 4. HTTP: POST /v1/score single-event requests/s from a second process (loopback);
  * 5. the same load against `mlflow models serve` on an equivalent pyfunc model.
- * Last line of stdout: {"eventsPerSec","latencyP50Ms","latencyP99Ms" (steady phase),"latencyP99WhileSwappingMs","swapP99Ms","lost","duplicates","httpReqPerSec","mlflowServeReqPerSec","workers"}
+ * Last line of stdout: {"eventsPerSec","latencyP50Ms","latencyP99Ms" (steady phase, read back),"latencyP99WhileSwappingMs",
+ * "latencyToProducedP50Ms","latencyToProducedP99Ms" (steady phase, to the score record's timestamp),"swapP99Ms","lost",
+ * "duplicates","httpReqPerSec","mlflowServeReqPerSec","workers"}
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -159,6 +161,8 @@ async function main(): Promise<void> {
   // 2 + 3. Live producer at 5k/s, scores read back from the topic; model swaps while it runs.
   const sentAt = new Map<string, number>();
   const scoredAt = new Map<string, number>();
+  /** When the service produced each score: the Kafka timestamp its producer stamped on the score record. */
+  const producedAt = new Map<string, number>();
   let duplicates = 0;
   let firstByVersion: { version: string; at: number } | null = null;
   const watcher = bus.consumer({
@@ -169,7 +173,10 @@ async function main(): Promise<void> {
         const s = JSON.parse(m.value!.toString()) as { eventId: string; model: { version: string } };
         if (!sentAt.has(s.eventId)) continue; // a pre-loaded event's score
         if (scoredAt.has(s.eventId)) duplicates++;
-        else scoredAt.set(s.eventId, now);
+        else {
+          scoredAt.set(s.eventId, now);
+          producedAt.set(s.eventId, m.timestamp);
+        }
         if (firstByVersion && !firstByVersion.at && s.model.version === firstByVersion.version) firstByVersion.at = now;
       }
     },
@@ -217,7 +224,10 @@ async function main(): Promise<void> {
   const latencies = scoredSent.filter(([, t]) => t < swapPhaseStart).map(([id, t]) => scoredAt.get(id)! - t);
   const swapLatencies = scoredSent.filter(([, t]) => t >= swapPhaseStart).map(([id, t]) => scoredAt.get(id)! - t);
   const lost = [...sentAt.keys()].filter((id) => !scoredAt.has(id)).length;
+  // The same steady-phase events, up to the moment the service produced their scores (without the read back).
+  const produced = scoredSent.filter(([, t]) => t < swapPhaseStart).map(([id, t]) => producedAt.get(id)! - t);
   log(`live at ${RATE}/s: ${sentAt.size} events; steady ${LIVE_SECONDS} s: latency p50 ${quantile(latencies, 0.5)} ms, p99 ${quantile(latencies, 0.99)} ms; while models swap: p50 ${quantile(swapLatencies, 0.5)} ms, p99 ${quantile(swapLatencies, 0.99)} ms`);
+  log(`steady phase, produce → score produced (Kafka timestamp of the score record, no read back): p50 ${quantile(produced, 0.5)} ms, p99 ${quantile(produced, 0.99)} ms`);
   log(`swaps under load: ${swapTimes.join(', ')} ms (publish → first score by the new version read back); lost ${lost}; duplicates ${duplicates}`);
 
   // 4. HTTP single-event requests from a second process.
@@ -249,6 +259,8 @@ async function main(): Promise<void> {
     latencyP50Ms: quantile(latencies, 0.5),
     latencyP99Ms: quantile(latencies, 0.99),
     latencyP99WhileSwappingMs: quantile(swapLatencies, 0.99),
+    latencyToProducedP50Ms: quantile(produced, 0.5),
+    latencyToProducedP99Ms: quantile(produced, 0.99),
     swapP99Ms: quantile(swapTimes, 0.99),
     lost,
     duplicates,
