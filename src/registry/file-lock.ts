@@ -28,11 +28,31 @@ function ownerAlive(pid: number): boolean {
 async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   try {
     const [content, stat] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
+    if (Date.now() - stat.mtimeMs > staleMs) return true;
+    // Empty or unreadable: a taker between creating the file and writing its pid. Only its
+    // age can make it stale (the owner may have died in between).
     const pid = Number(content.split(' ')[0]);
-    return !ownerAlive(pid) || Date.now() - stat.mtimeMs > staleMs;
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    return !ownerAlive(pid);
   } catch {
-    return false; // vanished or half-written: try again rather than break it
+    return false; // vanished: try again rather than break it
   }
+}
+
+let graves = 0;
+
+/**
+ * Removes a stale lock. Renamed to a name of its own first, so that only one of several
+ * waiters removes it; if what was renamed turns out to be a live lock (another waiter
+ * replaced the stale one in between), it is put back.
+ */
+async function breakStaleLock(lockPath: string, staleMs: number): Promise<void> {
+  const grave = `${lockPath}.stale-${process.pid}-${graves++}`;
+  if (!(await fs.rename(lockPath, grave).then(() => true, () => false))) return;
+  if (!(await isStale(grave, staleMs))) {
+    await fs.link(grave, lockPath).catch(() => undefined);
+  }
+  await fs.rm(grave, { force: true });
 }
 
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
@@ -49,9 +69,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       if (await isStale(lockPath, staleMs)) {
-        // Rename first so that only one of several waiters removes the stale lock.
-        const grave = `${lockPath}.stale-${process.pid}`;
-        if (await fs.rename(lockPath, grave).then(() => true, () => false)) await fs.rm(grave, { force: true });
+        await breakStaleLock(lockPath, staleMs);
         continue;
       }
       if (Date.now() - started > timeoutMs) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, access } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, access, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isThreatlabError } from '../../src/errors/index.js';
@@ -31,6 +31,22 @@ test('a lock left by a dead process is taken over; a live one makes others wait,
       counter = seen + 1;
     })));
     assert.equal(counter, 20);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a lock file still empty (its taker has not written its pid yet) is waited for, not taken over, until it is old', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'threatlab-lock-'));
+  try {
+    const lock = path.join(dir, 'm.json.lock');
+    await writeFile(lock, '');
+    // The window a concurrent taker sits in between O_EXCL create and writing its pid.
+    await assert.rejects(withFileLock(lock, async () => 'stolen', { timeoutMs: 100 }), (err: unknown) => isThreatlabError(err) && err.code === 'THREATLAB_REGISTRY_UNAVAILABLE');
+    // Left empty for longer than staleMs: its owner died in that window; taken over.
+    const old = new Date(Date.now() - 120_000);
+    await utimes(lock, old, old);
+    assert.equal(await withFileLock(lock, async () => 'ran', { timeoutMs: 100, staleMs: 60_000 }), 'ran');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
