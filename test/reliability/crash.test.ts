@@ -16,10 +16,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config/index.js';
 import { FEATURE_SPEC } from '../../src/features/index.js';
-import { FileArtifactStore, encodeModelUpdate } from '../../src/registry/index.js';
+import { FileArtifactStore } from '../../src/registry/index.js';
 import { createLogger } from '../../src/serving/logger.js';
 import { busFromConfig, type BusConsumer, type BusProducer, type EventBus } from '../../src/streaming/index.js';
-import { updateFor, writeRealBundle } from '../serving/fixtures.js';
+import { topicsWithModel, writeRealBundle } from '../serving/fixtures.js';
 import { requireStack } from '../support/stack.js';
 import { SteadyProducer, readCheckpoint, serveEnv, startServe, stopServe, userEventCount, type ServeProcess } from './serve-process.js';
 import { freshConfig, until, writeEdited } from './support.js';
@@ -61,12 +61,7 @@ describe('kill -9 of threatlab serve under load, and a restart', () => {
     const profiles = await store.get(`${bundle.uri}/profiles.bin`);
     baseline = Array.from({ length: USERS }, (_, u) => userEventCount(profiles, u));
     bus = busFromConfig(config, { logger: createLogger('silent') });
-    await bus.ensureTopics([
-      { name: config.topics.activities, partitions: PARTITIONS }, { name: config.topics.scores, partitions: PARTITIONS },
-      { name: config.topics.models, partitions: 1, compacted: true },
-    ]);
-    producer = await bus.producer();
-    await producer.send(config.topics.models, [encodeModelUpdate(updateFor(bundle, '1'))]);
+    producer = await topicsWithModel(bus, config, bundle, PARTITIONS);
     reader = bus.consumer({
       topics: [config.topics.scores], fromBeginning: true,
       eachBatch: async (b) => {

@@ -8,7 +8,10 @@ import { FEATURE_SPEC, FeatureEngine } from '../../src/features/index.js';
 import {
   BUNDLE_FORMAT_VERSION, CompiledModel, KMeansScorer, PROFILES_FILE, fitCalibration, fitKMeans, saveBundle, type BundleManifest,
 } from '../../src/models/index.js';
+import type { Config } from '../../src/config/index.js';
+import { encodeModelUpdate } from '../../src/registry/index.js';
 import type { ArtifactStore, ModelUpdateMessage } from '../../src/registry/types.js';
+import type { BusProducer, EventBus } from '../../src/streaming/index.js';
 
 const HOUR = 3_600_000;
 const BASE = Date.UTC(2026, 9, 1);
@@ -96,4 +99,15 @@ export async function writeRealBundle(store: ArtifactStore, uri: string, options
 
 export function updateFor(bundle: TestBundle, version: string, alias = 'champion', model = 'threatlab'): ModelUpdateMessage {
   return { model, version, alias, uri: bundle.uri, manifestSha256: bundle.manifestSha256, featureSpecHash: bundle.featureSpecHash, publishedAt: Date.now() };
+}
+
+/** The topics a serving test reads and writes, a producer, and `bundle` announced as version 1 on the model topic. */
+export async function topicsWithModel(bus: EventBus, config: Readonly<Config>, bundle: TestBundle, partitions: number): Promise<BusProducer> {
+  await bus.ensureTopics([
+    { name: config.topics.activities, partitions }, { name: config.topics.scores, partitions },
+    { name: config.topics.models, partitions: 1, compacted: true },
+  ]);
+  const producer = await bus.producer();
+  await producer.send(config.topics.models, [encodeModelUpdate(updateFor(bundle, '1'))]);
+  return producer;
 }

@@ -12,12 +12,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import { artifactStoresFromConfig, encodeModelUpdate, joinUri } from '../../src/registry/index.js';
+import { artifactStoresFromConfig, joinUri } from '../../src/registry/index.js';
 import { createLogger } from '../../src/serving/logger.js';
 import { busFromConfig, type BusConsumer, type BusProducer, type EventBus } from '../../src/streaming/index.js';
 import { requireStack, uniqueName } from '../support/stack.js';
 import { until } from '../support/until.js';
-import { activity, updateFor, writeRealBundle } from './fixtures.js';
+import { activity, topicsWithModel, writeRealBundle } from './fixtures.js';
 
 /** Child pids of a process (the workers of the primary). */
 function childrenOf(pid: number): number[] {
@@ -55,12 +55,7 @@ describe('serve --workers 2 on Kafka', () => {
     const logger = createLogger('warn');
     bus = busFromConfig(config, { logger });
     const bundle = await writeRealBundle(artifactStoresFromConfig(config), joinUri(config.artifactRoot, 'threatlab', 'v1'), { seed: 1 });
-    await bus.ensureTopics([
-      { name: config.topics.activities, partitions: 4 }, { name: config.topics.scores, partitions: 4 },
-      { name: config.topics.models, partitions: 1, compacted: true },
-    ]);
-    producer = await bus.producer();
-    await producer.send(config.topics.models, [encodeModelUpdate(updateFor(bundle, '1'))]);
+    producer = await topicsWithModel(bus, config, bundle, 4);
     reader = bus.consumer({
       topics: [config.topics.scores], fromBeginning: true,
       eachBatch: async (b) => {
