@@ -13,6 +13,11 @@ import { calibrate, surprisal, type Calibration } from './calibration.js';
 
 export const OTHERS_WEIGHT = 0.25;
 
+/** The combination of one row's weighted surprisals: the largest in full, the others at OTHERS_WEIGHT. */
+export function combineMaxPlusOthers(max: number, sum: number): number {
+  return max + OTHERS_WEIGHT * (sum - max);
+}
+
 /** Writes the combined raw value of each row into `out`. `cal[k][r]` = calibrated component k. */
 export function combineComponents(cal: ArrayLike<number>[], weights: number[], out: Float64Array | Float32Array): void {
   const rows = out.length;
@@ -24,7 +29,7 @@ export function combineComponents(cal: ArrayLike<number>[], weights: number[], o
       sum += s;
       if (s > max) max = s;
     }
-    out[r] = max + OTHERS_WEIGHT * (sum - max);
+    out[r] = combineMaxPlusOthers(max, sum);
   }
 }
 

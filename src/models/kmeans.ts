@@ -212,11 +212,6 @@ export class KMeansScorer implements Scorer {
     return Math.sqrt(Math.max(0, zn - 2 * bestDot + this.norms[best]));
   }
 
-  private nearest(z: Float32Array): { cluster: number; dist: number } {
-    const dist = this.nearestCluster(z);
-    return { cluster: this.nearestIndex, dist };
-  }
-
   scoreMany(x: FeatureMatrix): Float32Array {
     const out = new Float32Array(x.rows);
     for (let r = 0; r < x.rows; r++) out[r] = this.scoreRow(x, r);
@@ -231,7 +226,8 @@ export class KMeansScorer implements Scorer {
 
   explain(x: FeatureMatrix, row: number, top = 3): Reason[] {
     scaleRow(this.params.scaler, x, row, this.row, 0);
-    const { cluster } = this.nearest(this.row);
+    this.nearestCluster(this.row);
+    const cluster = this.nearestIndex;
     const dim = x.dim;
     const diffs = Array.from(this.row, (z, j) => ({ j, d: z - this.centroids[cluster * dim + j] }))
       .sort((a, b) => Math.abs(b.d) - Math.abs(a.d))

@@ -5,7 +5,7 @@
  */
 import { ThreatlabError } from '../errors/index.js';
 import { calibrate, surprisal, type Calibration } from './calibration.js';
-import { OTHERS_WEIGHT, calibrateAll, combineComponents } from './ensemble.js';
+import { calibrateAll, combineComponents, combineMaxPlusOthers } from './ensemble.js';
 import type { BundleManifest, ComponentName } from './manifest.js';
 import { COMPONENT_ORDER } from './manifest.js';
 import { PrevalenceScorer } from './prevalence.js';
@@ -153,7 +153,7 @@ export class CompiledModel implements LoadedModel {
       if (s > max) max = s;
     }
     if (memo && memo.filled === row) memo.filled = row + 1;
-    return calibrate(this.manifest.calibration.final, max + OTHERS_WEIGHT * (sum - max));
+    return calibrate(this.manifest.calibration.final, combineMaxPlusOthers(max, sum));
   }
 
   explain(x: FeatureMatrix, row: number, scored: ScoredMatrix, opts: ExplainOptions = {}): Reason[] {

@@ -15,12 +15,8 @@ export interface Scaler {
 /** |z| above this is clipped: 12 standard deviations is already far out. */
 export const SCALED_CLIP = 12;
 
-/** log1p of the small non-negative integers: most features are counts, and this runs per feature per event. */
-const LOG1P_SMALL = Float64Array.from({ length: 4096 }, (_, i) => Math.log1p(i));
-
 export function compress(v: number): number {
-  if (v >= 0) return v < 4096 && (v | 0) === v ? LOG1P_SMALL[v] : Math.log1p(v);
-  return -Math.log1p(-v);
+  return v >= 0 ? Math.log1p(v) : -Math.log1p(-v);
 }
 
 export function fitScaler(x: FeatureMatrix, rows?: ArrayLike<number>): Scaler {

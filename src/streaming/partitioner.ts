@@ -33,8 +33,13 @@ export function murmur2(data: Uint8Array): number {
   return h | 0;
 }
 
+/** murmur2 of the key made positive, as Kafka's default partitioner uses it. */
+function keyHash(key: string | Uint8Array): number {
+  return murmur2(typeof key === 'string' ? Buffer.from(key) : key) & 0x7fffffff;
+}
+
 export function partitionForKey(key: string, partitions: number): number {
-  return (murmur2(Buffer.from(key)) & 0x7fffffff) % partitions;
+  return keyHash(key) % partitions;
 }
 
 interface PartitionerArgs {
@@ -56,11 +61,11 @@ export function cachedKeyPartitioner(): (args: PartitionerArgs) => number {
     const n = partitionMetadata.length;
     const key = message.key;
     if (key !== null && key !== undefined) {
-      if (typeof key !== 'string') return (murmur2(key) & 0x7fffffff) % n;
+      if (typeof key !== 'string') return keyHash(key) % n;
       let h = hashes.get(key);
       if (h === undefined) {
         if (hashes.size >= 200_000) hashes.clear(); // bounded: a cache, not a user table
-        h = murmur2(Buffer.from(key)) & 0x7fffffff;
+        h = keyHash(key);
         hashes.set(key, h);
       }
       return h % n;
