@@ -20,6 +20,7 @@ import type { ServingMetrics } from './metrics.js';
 import type { Refusal } from './model-manager.js';
 import type { RoleSummary } from './role-stats.js';
 import type { DecodeResult, ReadyModel } from './runtime-types.js';
+import { scoreBodyValidatorCompiler } from './score-body.js';
 import { ErrorBodySchema, FeedbackBodySchema, ReasonSchema, ScoreSchema } from './schemas.js';
 
 /** Scores already-decoded activities for HTTP callers (its own profiles, the current model). */
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps) {
       body: Type.Union([Type.Ref('Activity'), Type.Object({ events: Type.Array(Type.Ref('Activity')) }, { additionalProperties: false })]),
       response: { 200: ScoreResponseSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 413: ErrorBodySchema, 503: ErrorBodySchema },
     },
+    validatorCompiler: scoreBodyValidatorCompiler,
     onRequest: requireToken,
   }, async (request) => {
     const body = request.body as { events?: unknown[] };

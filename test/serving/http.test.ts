@@ -81,6 +81,9 @@ describe('HTTP API', () => {
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().error, 'THREATLAB_INPUT');
     assert.match(res.json().message, /invalid request body/);
+    const inBatch = await service.app.inject({ method: 'POST', url: '/v1/score', headers: auth, payload: { events: [activity(1, 4), { ...activity(1, 5), action: 'teleport' }] } });
+    assert.equal(inBatch.statusCode, 400);
+    assert.match(inBatch.json().message, /body\/events\/1\/action/, 'the message names the bad event');
     const fb = await service.app.inject({ method: 'POST', url: '/v1/feedback', headers: auth, payload: { eventId: 'e1', verdict: 'maybe' } });
     assert.equal(fb.statusCode, 400);
     const notJson = await service.app.inject({ method: 'POST', url: '/v1/score', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"id": ' });
