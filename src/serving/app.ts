@@ -18,8 +18,10 @@ import type { FeedbackSink } from './feedback.js';
 import type { IsolatedScores } from './isolated-scoring.js';
 import type { ServingMetrics } from './metrics.js';
 import type { Refusal } from './model-manager.js';
-import type { RoleSummary } from './role-stats.js';
+import { instanceHealth, instanceModels, processView, type RoleStates } from './instance-view.js';
+import { summarize } from './role-stats.js';
 import type { DecodeResult, ReadyModel } from './runtime-types.js';
+import type { WorkerReport } from './workers.js';
 import { scoreBodyValidatorCompiler } from './score-body.js';
 import { ErrorBodySchema, FeedbackBodySchema, ReasonSchema, ScoreSchema } from './schemas.js';
 
@@ -40,7 +42,9 @@ export interface AppDeps {
   models: { champion: ReadyModel | undefined; shadow: ReadyModel | undefined; lastRefusal: Refusal | null; swaps: number };
   busConnected: () => boolean;
   busKind: string;
-  stats?: () => { champion: RoleSummary; shadow: RoleSummary };
+  stats?: () => RoleStates;
+  /** Under `serve --workers N`: every worker's report, so /health and /v1/model answer for the instance. */
+  instanceReports?: () => Promise<WorkerReport[]>;
   /** The /metrics text; default this process's registry (a worker of `serve --workers N` asks the primary for the whole instance's). */
   metricsText?: () => Promise<string>;
 }
@@ -220,25 +224,49 @@ export async function buildApp(deps: AppDeps) {
     return reply.status(202).send({ accepted: true, eventId: body.eventId });
   });
 
-  app.get('/v1/model', { schema: { summary: 'The models serving now, shadow statistics, the last refused update' } }, async () => ({
-    name: deps.model.name,
-    alias: deps.model.alias,
-    champion: modelView(deps.models.champion),
-    shadow: deps.model.shadowAlias ? { alias: deps.model.shadowAlias, model: modelView(deps.models.shadow) } : null,
-    stats: deps.stats?.() ?? null,
-    swaps: deps.models.swaps,
-    lastRefusal: deps.models.lastRefusal,
-  }));
+  /** Every worker's report, or why there is none (the primary did not answer). */
+  const reports = async (): Promise<{ reports: WorkerReport[] | null; problem?: string }> => {
+    if (!deps.instanceReports) return { reports: null };
+    try {
+      return { reports: await deps.instanceReports() };
+    } catch (err) {
+      return { reports: null, problem: (err as Error).message };
+    }
+  };
 
-  app.get('/health', { schema: { summary: 'Liveness and readiness (bus connected, model loaded); 503 until ready' } }, async (_request, reply) => {
-    const bus = deps.busConnected();
-    const model = deps.models.champion !== undefined;
-    const ready = bus && model;
+  app.get('/v1/model', {
+    schema: { summary: 'The models serving now, shadow statistics (the whole instance under --workers), the last refused update' },
+  }, async () => {
+    const local = deps.stats?.();
+    const { reports: all, problem } = await reports();
+    const instance = all ? instanceModels(all) : null;
+    return {
+      name: deps.model.name,
+      alias: deps.model.alias,
+      champion: modelView(deps.models.champion),
+      shadow: deps.model.shadowAlias ? { alias: deps.model.shadowAlias, model: modelView(deps.models.shadow) } : null,
+      stats: instance?.stats ?? (local ? { champion: summarize(local.champion), shadow: summarize(local.shadow) } : null),
+      swaps: deps.models.swaps,
+      lastRefusal: deps.models.lastRefusal,
+      ...(deps.instanceReports ? { workers: instance?.workers ?? null } : {}),
+      ...(problem ? { workersProblem: problem } : {}),
+    };
+  });
+
+  app.get('/health', {
+    schema: { summary: 'Liveness and readiness (bus connected, model loaded; under --workers, every running worker); 503 until ready' },
+  }, async (_request, reply) => {
+    const view = processView(deps);
+    const { reports: all, problem } = await reports();
+    const instance = all ? instanceHealth(all) : null;
+    const ready = deps.instanceReports ? instance?.ready ?? false : view.ready;
     return reply.status(ready ? 200 : 503).send({
       live: true,
       ready,
-      checks: { bus: { kind: deps.busKind, connected: bus }, model: { loaded: model, version: deps.models.champion?.ref.version ?? null } },
+      checks: { bus: { kind: deps.busKind, connected: view.bus }, model: { loaded: view.champion !== null, version: view.champion } },
       lastRefusal: deps.models.lastRefusal,
+      ...(deps.instanceReports ? { workers: instance?.workers ?? null } : {}),
+      ...(problem ? { workersProblem: problem } : {}),
     });
   });
 

@@ -22,7 +22,8 @@ import { ModelManager } from './model-manager.js';
 import { checkInputFormat, createRuntime } from './runtime.js';
 import type { PartitionPipeline, ServingRuntime } from './runtime-types.js';
 import { StreamScorer } from './stream-scorer.js';
-import { instanceMetrics, shareMetrics } from './workers.js';
+import { processView } from './instance-view.js';
+import { instanceMetrics, instanceReports, shareMetrics, shareReports } from './workers.js';
 
 export interface ServiceOptions {
   config: Readonly<Config>;
@@ -137,6 +138,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     decode: (value, format) => runtime.decodeValue(value, format),
     score: (activities) => batcher.score(activities),
   };
+  const stats = () => ({ champion: scorer.stats.champion.state(), shadow: scorer.stats.shadow.state() });
   const app = await buildApp({
     serve: config.serve,
     model: config.model,
@@ -147,10 +149,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     models,
     busConnected: () => bus.connected(),
     busKind: bus.kind,
-    stats: () => ({ champion: scorer.stats.champion.summary(), shadow: scorer.stats.shadow.summary() }),
-    ...(options.worker ? { metricsText: () => instanceMetrics() } : {}),
+    stats,
+    ...(options.worker ? { metricsText: () => instanceMetrics(), instanceReports: () => instanceReports() } : {}),
   });
-  if (options.worker) shareMetrics(metrics.registry);
+  let stopSharing = () => {};
+  if (options.worker) {
+    shareMetrics(metrics.registry);
+    stopSharing = shareReports(() => processView({ models, busConnected: () => bus.connected(), stats }));
+  }
   let address: string | null = null;
   if (options.listen) {
     if (!config.serve.apiToken && !['127.0.0.1', 'localhost', '::1'].includes(config.serve.httpHost)) {
@@ -167,6 +173,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ready: () => readyPromise,
     async stop() {
       models.stop();
+      stopSharing();
       // Each step is bounded: a broker that went away must not keep a stopping process alive.
       const step = async (what: string, work: () => Promise<unknown>) => {
         let timer: NodeJS.Timeout | undefined;

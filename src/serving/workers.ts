@@ -4,28 +4,49 @@
  * each worker is a whole service (consumer-group member, model follower, HTTP server);
  * node:cluster lets them share the HTTP port. The primary only supervises: it restarts a
  * worker that dies (its partitions move to the others meanwhile: at-least-once, nothing
- * lost), forwards SIGTERM, and answers /metrics for the whole instance by collecting every
- * worker's registry (prom-client's AggregatorRegistry: counters and histograms add up).
- * /health and /v1/model answer for the worker that takes the request.
+ * lost), forwards SIGTERM, and answers a worker's questions about the whole instance:
+ * /metrics (prom-client's AggregatorRegistry: counters and histograms add up), and every
+ * worker's own report (model, readiness, shadow counts) so that /health and /v1/model
+ * describe the instance whichever worker takes the request.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 
-const METRICS_REQ = 'threatlab:metrics-req';
-const METRICS_RES = 'threatlab:metrics-res';
+/** worker → primary: a question about the instance; primary → worker: its answer. */
+const ASK = 'threatlab:ask';
+const ANSWER = 'threatlab:answer';
+/** primary → every worker: "your report, please"; worker → primary: the report. */
+const REPORT_REQ = 'threatlab:report-req';
+const REPORT_RES = 'threatlab:report-res';
 const LISTENING = 'threatlab:listening';
 /** A worker that dies this many times within CRASH_WINDOW_MS is not restarted again: the instance exits. */
 const MAX_CRASHES = 5;
 const CRASH_WINDOW_MS = 60_000;
 const RESTART_DELAY_MS = 1_000;
+/** How long the primary waits for each worker's report: a worker busy with a long batch still answers within this. */
+const REPORT_TIMEOUT_MS = 2_000;
+
+type Topic = 'metrics' | 'reports';
 
 interface WorkerMessage {
   type?: string;
   id?: number;
+  topic?: Topic;
   text?: string;
+  reports?: WorkerReport[];
+  report?: unknown;
   error?: string;
   address?: string;
+}
+
+/** One worker's answer, or why there is none (restarting, or too slow to answer). */
+export interface WorkerReport {
+  worker: number;
+  /** false while the slot's worker is dead and waiting to be restarted (it takes no connections then). */
+  running: boolean;
+  report: unknown;
+  problem?: string;
 }
 
 export const isWorkerProcess = (): boolean => cluster.isWorker;
@@ -43,20 +64,56 @@ export async function runPrimary(options: { count: number; logger: Logger; onLis
   const crashes: number[] = [];
   let exitCode = 0;
 
+  /** The live worker in each slot (a slot is empty while its worker restarts). */
+  const bySlot = new Map<number, Worker>();
+  let nextReportId = 0;
+
+  /** Every slot's report; a dead or silent worker is listed with the reason. */
+  const gatherReports = (): Promise<WorkerReport[]> => Promise.all(Array.from({ length: count }, (_, i) => {
+    const slot = i + 1;
+    const worker = bySlot.get(slot);
+    if (!worker || worker.isDead()) return { worker: slot, running: false, report: null, problem: 'not running (restarting)' };
+    const id = ++nextReportId;
+    return new Promise<WorkerReport>((resolve) => {
+      const onMessage = (msg: WorkerMessage) => {
+        if (msg?.type !== REPORT_RES || msg.id !== id) return;
+        done({ worker: slot, running: true, report: msg.report ?? null, ...(msg.error ? { problem: msg.error } : {}) });
+      };
+      const timer = setTimeout(() => done({ worker: slot, running: true, report: null, problem: `no answer within ${REPORT_TIMEOUT_MS} ms` }), REPORT_TIMEOUT_MS);
+      const done = (r: WorkerReport) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        resolve(r);
+      };
+      worker.on('message', onMessage);
+      worker.send({ type: REPORT_REQ, id });
+    });
+  }));
+
+  const answer = (worker: Worker, msg: WorkerMessage) => {
+    const work: Promise<Partial<WorkerMessage>> = msg.topic === 'metrics'
+      ? aggregator.clusterMetrics().then((text) => ({ text }))
+      : msg.topic === 'reports' ? gatherReports().then((reports) => ({ reports }))
+      : Promise.reject(new Error(`unknown question ${String(msg.topic)}`));
+    work.then(
+      (body) => worker.send({ type: ANSWER, id: msg.id, ...body }),
+      (err: Error) => worker.send({ type: ANSWER, id: msg.id, error: err.message }),
+    );
+  };
+
   const fork = (slot: number): Worker => {
     const worker = cluster.fork({ THREATLAB_WORKER_ID: String(slot) });
+    bySlot.set(slot, worker);
     worker.on('message', (msg: WorkerMessage) => {
-      if (msg?.type === METRICS_REQ) {
-        aggregator.clusterMetrics().then(
-          (text) => worker.send({ type: METRICS_RES, id: msg.id, text }),
-          (err: Error) => worker.send({ type: METRICS_RES, id: msg.id, error: err.message }),
-        );
+      if (msg?.type === ASK) {
+        answer(worker, msg);
       } else if (msg?.type === LISTENING && msg.address && !announced) {
         announced = true;
         options.onListening?.(msg.address);
       }
     });
     worker.on('exit', (code, signal) => {
+      if (bySlot.get(slot) === worker) bySlot.delete(slot);
       if (stopping) return;
       const now = Date.now();
       crashes.push(now);
@@ -109,27 +166,51 @@ export function shareMetrics(registry: Registry): void {
   AggregatorRegistry.setRegistries([registry]);
 }
 
-/** In a worker: the whole instance's metrics, collected by the primary from every worker. */
-export function instanceMetrics(timeoutMs = 5_000): Promise<string> {
+/** In a worker: asks the primary a question about the whole instance. */
+function askPrimary(topic: Topic, timeoutMs: number): Promise<WorkerMessage> {
   return new Promise((resolve, reject) => {
     const id = Math.floor(Math.random() * 2 ** 31);
     const onMessage = (msg: WorkerMessage) => {
-      if (msg?.type !== METRICS_RES || msg.id !== id) return;
+      if (msg?.type !== ANSWER || msg.id !== id) return;
       cleanup();
-      if (msg.error) reject(new Error(`metrics from the workers: ${msg.error}`));
-      else resolve(msg.text ?? '');
+      if (msg.error) reject(new Error(`${topic} from the workers: ${msg.error}`));
+      else resolve(msg);
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`the primary did not answer for the workers' metrics within ${timeoutMs} ms`));
+      reject(new Error(`the primary did not answer for the workers' ${topic} within ${timeoutMs} ms`));
     }, timeoutMs);
     const cleanup = () => {
       clearTimeout(timer);
       process.off('message', onMessage);
     };
     process.on('message', onMessage);
-    process.send?.({ type: METRICS_REQ, id });
+    process.send?.({ type: ASK, id, topic });
   });
+}
+
+/** In a worker: the whole instance's metrics, collected by the primary from every worker. */
+export async function instanceMetrics(timeoutMs = 5_000): Promise<string> {
+  return (await askPrimary('metrics', timeoutMs)).text ?? '';
+}
+
+/** In a worker: every worker's report (this one's included), collected by the primary. */
+export async function instanceReports(timeoutMs = REPORT_TIMEOUT_MS + 1_000): Promise<WorkerReport[]> {
+  return (await askPrimary('reports', timeoutMs)).reports ?? [];
+}
+
+/** In a worker: answers the primary's report requests with `report()` (plain data: it crosses IPC). */
+export function shareReports(report: () => unknown): () => void {
+  const onMessage = (msg: WorkerMessage) => {
+    if (msg?.type !== REPORT_REQ) return;
+    try {
+      process.send?.({ type: REPORT_RES, id: msg.id, report: report() });
+    } catch (err) {
+      process.send?.({ type: REPORT_RES, id: msg.id, error: (err as Error).message });
+    }
+  };
+  process.on('message', onMessage);
+  return () => process.off('message', onMessage);
 }
 
 /** In a worker: tells the primary the HTTP address (the primary prints it once). */

@@ -1,8 +1,8 @@
 /**
  * `threatlab serve --workers 2` run as a user runs it, against the REAL Kafka of the test
  * stack: two worker processes join the consumer group and split the partitions, every
- * event is scored, /metrics answers for the whole instance whichever worker takes the
- * request, a killed worker is restarted and loses nothing, and SIGTERM stops them all.
+ * event is scored, /metrics, /v1/model and /health answer for the whole instance whichever
+ * worker takes the request, a killed worker is restarted and loses nothing, and SIGTERM stops them all.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -112,8 +112,17 @@ describe('serve --workers 2 on Kafka', () => {
       assert.equal(Number(m[1]), 400, 'the aggregated counter holds every event once');
       assert.match(text, /^threatlab_model_info\{[^}]*version="1"[^}]*\} 1$/m, 'model info is 1, not one per worker');
     }
-    const health = await fetch(`${address}/health`);
-    assert.equal(health.status, 200);
+    // /v1/model and /health answer for the instance too: both workers' counts, both workers listed.
+    for (let i = 0; i < 4; i++) {
+      const model = await (await fetch(`${address}/v1/model`)).json();
+      assert.equal(model.stats.champion.scored, 400, 'shadow statistics count every worker\'s scores');
+      assert.deepEqual(model.workers.map((w: { worker: number; running: boolean; champion: string }) => [w.worker, w.running, w.champion]), [[1, true, '1'], [2, true, '1']]);
+      const health = await fetch(`${address}/health`);
+      assert.equal(health.status, 200);
+      const body = await health.json();
+      assert.equal(body.ready, true);
+      assert.deepEqual(body.workers.map((w: { ready: boolean }) => w.ready), [true, true]);
+    }
   });
 
   it('a killed worker is restarted and no event is lost', async () => {
