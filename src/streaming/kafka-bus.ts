@@ -2,7 +2,8 @@
  * The EventBus on Apache Kafka (kafkajs). Producers wait for every in-sync replica
  * (acks = -1) and send uncompressed (gzip would cost more CPU than the network saves on
  * loopback or in one rack); consumers take whole batches, resolve offsets only after
- * the handler's outputs are acknowledged and commit on kafkajs's interval: at-least-once.
+ * the handler's outputs are acknowledged and commit them on an interval (offset-committer.ts,
+ * not kafkajs's autoCommit, which commits after every batch): at-least-once.
  * A consumer without a group gets a group of its own, so it reads every partition.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,7 @@ import { CompressionTypes, Kafka, type Consumer, type KafkaMessage, type Produce
 import type { Logger } from 'pino';
 import { ThreatlabError } from '../errors/index.js';
 import { kafkaLevelFor, kafkaLogCreator } from './kafka-logger.js';
+import { OffsetCommitter, isRebalancing } from './offset-committer.js';
 import { cachedKeyPartitioner } from './partitioner.js';
 import { noDelaySocketFactory } from './socket-factory.js';
 import type {
@@ -247,6 +249,7 @@ const tpKey = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`
 
 class KafkaConsumer implements BusConsumer {
   private consumer: Consumer | null = null;
+  private committer: OffsetCommitter | null = null;
   private assigned = new Map<string, TopicPartition>();
   /** Restores for newly assigned partitions; batches wait on it so no event is scored on cold state. */
   private assignmentReady: Promise<void> = Promise.resolve();
@@ -276,12 +279,15 @@ class KafkaConsumer implements BusConsumer {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+      const committer = broadcast ? null : new OffsetCommitter(this.busOptions.commitIntervalMs ?? 1_000, (err) => {
+        this.busOptions.logger.warn({ err, groupId }, 'offset commit failed; the next one carries the same offsets');
+      });
+      this.committer = committer;
       await consumer.run({
-        autoCommit: !broadcast,
-        autoCommitInterval: this.busOptions.commitIntervalMs ?? 1_000,
+        autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }) => {
           await this.assignmentReady;
           if (!isRunning() || isStale()) return;
           const messages = batch.messages.map((m) => fromKafka(batch.topic, batch.partition, m));
@@ -289,8 +295,15 @@ class KafkaConsumer implements BusConsumer {
             await this.options.eachBatch({ topic: batch.topic, partition: batch.partition, messages, lag: Number(batch.offsetLag()) });
           }
           resolveOffset(batch.lastOffset());
-          await heartbeat();
-          if (!broadcast) await commitOffsetsIfNecessary();
+          if (!committer) return heartbeat();
+          try {
+            await heartbeat();
+          } catch (err) {
+            // The partitions are about to move: what is done here must not be redone by the next owner.
+            if (isRebalancing(err)) await committer.flush().catch(() => undefined);
+            throw err;
+          }
+          await committer.afterBatch({ uncommittedOffsets, commitOffsetsIfNecessary });
         },
       });
     } catch (err) {
@@ -321,6 +334,8 @@ class KafkaConsumer implements BusConsumer {
     if (!consumer) return;
     this.consumer = null;
     this.bus.forget(this);
+    await this.committer?.stop();
+    this.committer = null;
     await consumer.disconnect().catch(() => undefined);
     const revoked = [...this.assigned.values()];
     this.assigned.clear();

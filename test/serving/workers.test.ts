@@ -114,14 +114,14 @@ describe('serve --workers 2 on Kafka', () => {
     }
     // /v1/model and /health answer for the instance too: both workers' counts, both workers listed.
     for (let i = 0; i < 4; i++) {
-      const model = await (await fetch(`${address}/v1/model`)).json();
+      const model = await (await fetch(`${address}/v1/model`)).json() as { stats: { champion: { scored: number } }; workers: Array<{ worker: number; running: boolean; champion: string }> };
       assert.equal(model.stats.champion.scored, 400, 'shadow statistics count every worker\'s scores');
-      assert.deepEqual(model.workers.map((w: { worker: number; running: boolean; champion: string }) => [w.worker, w.running, w.champion]), [[1, true, '1'], [2, true, '1']]);
+      assert.deepEqual(model.workers.map((w) => [w.worker, w.running, w.champion]), [[1, true, '1'], [2, true, '1']]);
       const health = await fetch(`${address}/health`);
       assert.equal(health.status, 200);
-      const body = await health.json();
+      const body = await health.json() as { ready: boolean; workers: Array<{ ready: boolean }> };
       assert.equal(body.ready, true);
-      assert.deepEqual(body.workers.map((w: { ready: boolean }) => w.ready), [true, true]);
+      assert.deepEqual(body.workers.map((w) => w.ready), [true, true]);
     }
   });
 
