@@ -61,9 +61,9 @@ export interface WorkerHealth {
 }
 
 /**
- * Ready when at least one worker runs and every running worker is ready. A dead worker
- * waiting for its restart takes no connections, so it does not make the instance unready;
- * a running worker that did not answer does.
+ * Ready when at least one worker serves and every serving worker is ready. A worker that
+ * is restarting or still starting takes no connections, so it does not make the instance
+ * unready; a serving worker that did not answer does.
  */
 export function instanceHealth(reports: readonly WorkerReport[]): { ready: boolean; workers: WorkerHealth[] } {
   const workers = reports.map((r): WorkerHealth => {

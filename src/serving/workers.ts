@@ -43,7 +43,7 @@ interface WorkerMessage {
 /** One worker's answer, or why there is none (restarting, or too slow to answer). */
 export interface WorkerReport {
   worker: number;
-  /** false while the slot's worker is dead and waiting to be restarted (it takes no connections then). */
+  /** Serving HTTP: false while the slot's worker is restarting or still starting (it takes no connections then). */
   running: boolean;
   report: unknown;
   problem?: string;
@@ -66,26 +66,34 @@ export async function runPrimary(options: { count: number; logger: Logger; onLis
 
   /** The live worker in each slot (a slot is empty while its worker restarts). */
   const bySlot = new Map<number, Worker>();
+  /** Workers that have said they listen: only they take connections, and only they answer reports. */
+  const listening = new WeakSet<Worker>();
   let nextReportId = 0;
 
   /** Every slot's report; a dead or silent worker is listed with the reason. */
   const gatherReports = (): Promise<WorkerReport[]> => Promise.all(Array.from({ length: count }, (_, i) => {
     const slot = i + 1;
     const worker = bySlot.get(slot);
-    if (!worker || worker.isDead()) return { worker: slot, running: false, report: null, problem: 'not running (restarting)' };
+    const gone: WorkerReport = { worker: slot, running: false, report: null, problem: 'not running (restarting)' };
+    // A killed worker is dead before the primary hears of its exit: its IPC channel closes first.
+    if (!worker || worker.isDead() || !worker.isConnected()) return gone;
+    if (!listening.has(worker)) return { worker: slot, running: false, report: null, problem: 'starting' };
     const id = ++nextReportId;
     return new Promise<WorkerReport>((resolve) => {
       const onMessage = (msg: WorkerMessage) => {
         if (msg?.type !== REPORT_RES || msg.id !== id) return;
         done({ worker: slot, running: true, report: msg.report ?? null, ...(msg.error ? { problem: msg.error } : {}) });
       };
+      const onGone = () => done(gone);
       const timer = setTimeout(() => done({ worker: slot, running: true, report: null, problem: `no answer within ${REPORT_TIMEOUT_MS} ms` }), REPORT_TIMEOUT_MS);
       const done = (r: WorkerReport) => {
         clearTimeout(timer);
         worker.off('message', onMessage);
+        worker.off('disconnect', onGone);
         resolve(r);
       };
       worker.on('message', onMessage);
+      worker.once('disconnect', onGone);
       worker.send({ type: REPORT_REQ, id });
     });
   }));
@@ -95,10 +103,9 @@ export async function runPrimary(options: { count: number; logger: Logger; onLis
       ? aggregator.clusterMetrics().then((text) => ({ text }))
       : msg.topic === 'reports' ? gatherReports().then((reports) => ({ reports }))
       : Promise.reject(new Error(`unknown question ${String(msg.topic)}`));
-    work.then(
-      (body) => worker.send({ type: ANSWER, id: msg.id, ...body }),
-      (err: Error) => worker.send({ type: ANSWER, id: msg.id, error: err.message }),
-    );
+    // The asking worker may have died while the others answered.
+    const reply = (body: Partial<WorkerMessage>) => { if (worker.isConnected()) worker.send({ type: ANSWER, id: msg.id, ...body }); };
+    work.then(reply, (err: Error) => reply({ error: err.message }));
   };
 
   const fork = (slot: number): Worker => {
@@ -107,9 +114,12 @@ export async function runPrimary(options: { count: number; logger: Logger; onLis
     worker.on('message', (msg: WorkerMessage) => {
       if (msg?.type === ASK) {
         answer(worker, msg);
-      } else if (msg?.type === LISTENING && msg.address && !announced) {
-        announced = true;
-        options.onListening?.(msg.address);
+      } else if (msg?.type === LISTENING && msg.address) {
+        listening.add(worker);
+        if (!announced) {
+          announced = true;
+          options.onListening?.(msg.address);
+        }
       }
     });
     worker.on('exit', (code, signal) => {

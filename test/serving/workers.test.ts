@@ -129,9 +129,31 @@ describe('serve --workers 2 on Kafka', () => {
     const workers = childrenOf(primary.pid!);
     assert.equal(workers.length, 2, `two worker processes (${workers.join(', ')})`);
     process.kill(workers[0], 'SIGKILL');
+    // While the worker restarts and starts, /health names its state: never a wait for a worker that cannot answer yet.
+    const problems = new Set<string>();
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        try {
+          const body = await (await fetch(`${address}/health`)).json() as { workers: Array<{ problem?: string }> };
+          for (const w of body.workers) if (w.problem) problems.add(w.problem);
+        } catch {
+          // A kept-alive connection to the killed worker fails once; the next request opens a new one.
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
     const ids = await send(400, 200);
     await until(() => ids.every((id) => scored.has(id)), '200 more scores with a worker killed', 90_000);
     await until(() => childrenOf(primary.pid!).length === 2 && !childrenOf(primary.pid!).includes(workers[0]), 'the worker restarted', 90_000);
+    await until(async () => {
+      const body = await (await fetch(`${address}/health`)).json() as { ready: boolean; workers: Array<{ ready: boolean }> };
+      return body.workers.every((w) => w.ready);
+    }, 'both workers serving again', 90_000);
+    watching = false;
+    await watch;
+    assert.ok(problems.has('not running (restarting)') || problems.has('starting'), `the restart was seen (${[...problems].join('; ')})`);
+    assert.ok(![...problems].some((p) => p.startsWith('no answer')), `a starting worker is reported as starting, not waited for (${[...problems].join('; ')})`);
     await until(async () => (await groupMembers()) === 2, 'two members again', 90_000);
     const after = await send(600, 200);
     await until(() => after.every((id) => scored.has(id)), '200 scores after the restart');
