@@ -50,7 +50,15 @@ export class OffsetCommitter {
       if (!fns) return;
       const offsets = fns.uncommittedOffsets();
       this.lastCommitAt = Date.now();
-      if (offsets.topics.length) await fns.commitOffsetsIfNecessary(offsets);
+      if (!offsets.topics.length) return;
+      try {
+        await fns.commitOffsetsIfNecessary(offsets);
+      } catch (err) {
+        // The group moved on (new generation, or kafkajs restarted the consumer): these functions
+        // would keep failing. The next batch brings the current ones.
+        if (isRebalancing(err) && this.fns === fns) this.fns = null;
+        throw err;
+      }
     });
     this.chain = run.catch(() => undefined);
     return run;

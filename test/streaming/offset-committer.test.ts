@@ -78,3 +78,17 @@ test('rebalancing errors are recognised by their kafkajs type', () => {
   assert.equal(isRebalancing(new Error('other')), false);
   assert.equal(isRebalancing(null), false);
 });
+
+test('after a commit refused by a rebalance, the old functions are not used again', async () => {
+  let calls = 0;
+  const stale: CommitFunctions = {
+    uncommittedOffsets: () => ({ topics: [{ topic: 't', partitions: [{ partition: 0, offset: '5' }] }] }),
+    commitOffsetsIfNecessary: async () => { calls++; throw Object.assign(new Error('rebalancing'), { type: 'REBALANCE_IN_PROGRESS' }); },
+  };
+  const c = new OffsetCommitter(60_000, () => undefined);
+  await c.afterBatch(stale).catch(() => undefined);
+  await assert.rejects(c.flush(), /rebalancing/);
+  await c.flush();
+  await c.stop();
+  assert.equal(calls, 1, 'one refused commit, then nothing until a batch brings fresh functions');
+});
