@@ -70,6 +70,9 @@ export async function runPrimary(options: { count: number; logger: Logger; onLis
   const listening = new WeakSet<Worker>();
   let nextReportId = 0;
 
+  /** Report requests waiting for their worker's answer, by request id (one message listener per worker, not per request). */
+  const pending = new Map<number, { worker: Worker; done: (answer: WorkerMessage | null) => void }>();
+
   /** Every slot's report; a dead or silent worker is listed with the reason. */
   const gatherReports = (): Promise<WorkerReport[]> => Promise.all(Array.from({ length: count }, (_, i) => {
     const slot = i + 1;
@@ -80,20 +83,16 @@ export async function runPrimary(options: { count: number; logger: Logger; onLis
     if (!listening.has(worker)) return { worker: slot, running: false, report: null, problem: 'starting' };
     const id = ++nextReportId;
     return new Promise<WorkerReport>((resolve) => {
-      const onMessage = (msg: WorkerMessage) => {
-        if (msg?.type !== REPORT_RES || msg.id !== id) return;
-        done({ worker: slot, running: true, report: msg.report ?? null, ...(msg.error ? { problem: msg.error } : {}) });
-      };
-      const onGone = () => done(gone);
-      const timer = setTimeout(() => done({ worker: slot, running: true, report: null, problem: `no answer within ${REPORT_TIMEOUT_MS} ms` }), REPORT_TIMEOUT_MS);
-      const done = (r: WorkerReport) => {
+      const timer = setTimeout(() => finish(undefined), REPORT_TIMEOUT_MS);
+      /** The answer; null when the worker went away; undefined when it did not answer in time. */
+      const finish = (answer: WorkerMessage | null | undefined) => {
         clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('disconnect', onGone);
-        resolve(r);
+        pending.delete(id);
+        if (answer === null) resolve(gone);
+        else if (answer === undefined) resolve({ worker: slot, running: true, report: null, problem: `no answer within ${REPORT_TIMEOUT_MS} ms` });
+        else resolve({ worker: slot, running: true, report: answer.report ?? null, ...(answer.error ? { problem: answer.error } : {}) });
       };
-      worker.on('message', onMessage);
-      worker.once('disconnect', onGone);
+      pending.set(id, { worker, done: finish });
       worker.send({ type: REPORT_REQ, id });
     });
   }));
@@ -114,6 +113,8 @@ export async function runPrimary(options: { count: number; logger: Logger; onLis
     worker.on('message', (msg: WorkerMessage) => {
       if (msg?.type === ASK) {
         answer(worker, msg);
+      } else if (msg?.type === REPORT_RES && typeof msg.id === 'number') {
+        pending.get(msg.id)?.done(msg);
       } else if (msg?.type === LISTENING && msg.address) {
         listening.add(worker);
         if (!announced) {
@@ -121,6 +122,9 @@ export async function runPrimary(options: { count: number; logger: Logger; onLis
           options.onListening?.(msg.address);
         }
       }
+    });
+    worker.on('disconnect', () => {
+      for (const p of [...pending.values()]) if (p.worker === worker) p.done(null);
     });
     worker.on('exit', (code, signal) => {
       if (bySlot.get(slot) === worker) bySlot.delete(slot);
