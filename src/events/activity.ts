@@ -108,9 +108,19 @@ export type Activity = Static<typeof ActivitySchema>;
 
 export const activityValidator = TypeCompiler.Compile(ActivitySchema);
 
-/** Validates an unknown value as an Activity; returns the first problem as text, or null. */
-export function activityProblem(value: unknown): string | null {
+/**
+ * Validates an unknown value as an Activity: the first problem, or null. `path` is undefined
+ * only if TypeBox lists no error for a value it refuses.
+ */
+export function activityError(value: unknown): { path: string | undefined; message: string } | null {
   if (activityValidator.Check(value)) return null;
   const first = activityValidator.Errors(value).First();
-  return first ? `${first.path || '/'}: ${first.message}` : 'not an Activity';
+  return first ? { path: first.path, message: first.message } : { path: undefined, message: 'not an Activity' };
+}
+
+/** Validates an unknown value as an Activity; returns the first problem as text, or null. */
+export function activityProblem(value: unknown): string | null {
+  const error = activityError(value);
+  if (!error) return null;
+  return error.path === undefined ? error.message : `${error.path || '/'}: ${error.message}`;
 }

@@ -256,7 +256,8 @@ export async function buildApp(deps: AppDeps) {
   app.get('/health', {
     schema: { summary: 'Liveness and readiness (bus connected, model loaded; under --workers, every running worker); 503 until ready' },
   }, async (_request, reply) => {
-    const view = processView(deps);
+    // Readiness only: the shadow counts are not part of /health.
+    const view = processView({ models: deps.models, busConnected: deps.busConnected });
     const { reports: all, problem } = await reports();
     const instance = all ? instanceHealth(all) : null;
     const ready = deps.instanceReports ? instance?.ready ?? false : view.ready;

@@ -82,8 +82,4 @@ export class RoleStats {
   state(): RoleState {
     return { model: this.model, scored: this.scored, alerts: this.alerts, sum: this.sum, bins: Array.from(this.bins) };
   }
-
-  summary(): RoleSummary {
-    return summarize(this.state());
-  }
 }

@@ -6,7 +6,7 @@
  * the decoder runs, so the two cannot disagree about what an Activity is.
  */
 import type { FastifySchemaCompiler } from 'fastify';
-import { activityValidator } from '../events/activity.js';
+import { activityError } from '../events/activity.js';
 
 /** The shape fastify's error formatter reads ("body/events/0/action must be ..."). */
 export interface BodyProblem {
@@ -15,9 +15,8 @@ export interface BodyProblem {
 }
 
 function activityProblem(value: unknown, path: string): BodyProblem[] | null {
-  if (activityValidator.Check(value)) return null;
-  const first = activityValidator.Errors(value).First();
-  return [{ instancePath: path + (first?.path ?? ''), message: first?.message ?? 'is not an Activity' }];
+  const error = activityError(value);
+  return error && [{ instancePath: path + (error.path ?? ''), message: error.message }];
 }
 
 /** One Activity, or `{events: Activity[]}` and nothing else; the first problem, or null. */
