@@ -15,7 +15,7 @@
  * 5. the same load against `mlflow models serve` on an equivalent pyfunc model.
  * Last line of stdout: {"eventsPerSec","latencyP50Ms","latencyP99Ms" (steady phase, read back),"latencyP99WhileSwappingMs",
  * "latencyToProducedP50Ms","latencyToProducedP99Ms" (steady phase, to the score record's timestamp),"swapP99Ms","lost",
- * "duplicates","httpReqPerSec","mlflowServeReqPerSec","workers"}
+ * "duplicates","httpReqPerSec","mlflowServeReqPerSec","workers","serviceCpuUsPerEvent" (drain window, all the service's processes),"httpCpuUsPerRequest"}
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,7 @@ import { busFromConfig } from '../src/streaming/index.js';
 import { trainBundle } from '../src/training/index.js';
 import { saveBundle, type BundleManifest } from '../src/models/index.js';
 import { requireStack, uniqueName } from '../test/support/stack.js';
+import { processTreeCpuSeconds } from './support/process-cpu.js';
 
 const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 200_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
@@ -144,10 +145,10 @@ async function main(): Promise<void> {
   // Sustained = the steady rate, between 20 % and 90 % of the pre-loaded events scored:
   // process start-up, the group join (and the rebalance as the workers arrive) and the
   // last partitions' tail are not throughput.
-  const marks: { at: number; count: number }[] = [];
+  const marks: { at: number; count: number; cpu: number | null }[] = [];
   for (;;) {
     const count = await scoresOnTopic();
-    marks.push({ at: performance.now(), count });
+    marks.push({ at: performance.now(), count, cpu: processTreeCpuSeconds(service.child.pid!) });
     if (count >= PRELOAD) break;
     await sleep(50);
   }
@@ -156,7 +157,9 @@ async function main(): Promise<void> {
   const eventsPerSec = (to.count - from.count) / ((to.at - from.at) / 1000);
   const firstScore = marks.find((m) => m.count > 0)!;
   const wholeDrain = (PRELOAD - firstScore.count) / ((marks[marks.length - 1].at - firstScore.at) / 1000);
-  log(`sustained: ${Math.round(eventsPerSec)} events/s between 20 % and 90 % of ${PRELOAD} pre-loaded events (${Math.round(wholeDrain)} events/s over the whole drain from the first score), scores acknowledged on the scores topic, ${WORKERS} worker${WORKERS > 1 ? 's' : ''}`);
+  // The service's CPU (primary + workers) per event over the same window: steadier than the rate on a shared machine.
+  const serviceCpuUsPerEvent = from.cpu === null || to.cpu === null ? null : Math.round(((to.cpu - from.cpu) * 1e6) / (to.count - from.count));
+  log(`sustained: ${Math.round(eventsPerSec)} events/s between 20 % and 90 % of ${PRELOAD} pre-loaded events (${Math.round(wholeDrain)} events/s over the whole drain from the first score), scores acknowledged on the scores topic, ${WORKERS} worker${WORKERS > 1 ? 's' : ''}; service CPU ${serviceCpuUsPerEvent ?? '?'} µs per event`);
 
   // 2 + 3. Live producer at 5k/s, scores read back from the topic; model swaps while it runs.
   const sentAt = new Map<string, number>();
@@ -233,8 +236,11 @@ async function main(): Promise<void> {
   // 4. HTTP single-event requests from a second process.
   const bodyFile = path.join(stateDir, 'one.json');
   writeFileSync(bodyFile, JSON.stringify(pool[0]));
+  const cpuBeforeHttp = processTreeCpuSeconds(service.child.pid!);
   const http = await runLoad(`${service.address}/v1/score`, bodyFile, HTTP_SECONDS, 32, token);
-  log(`POST /v1/score: ${Math.round(http.reqPerSec)} req/s (p50 ${http.p50Ms.toFixed(1)} ms, p99 ${http.p99Ms.toFixed(1)} ms, ${http.errors} errors)`);
+  const cpuAfterHttp = processTreeCpuSeconds(service.child.pid!);
+  const httpCpuUsPerRequest = cpuBeforeHttp === null || cpuAfterHttp === null || !http.ok ? null : Math.round(((cpuAfterHttp - cpuBeforeHttp) * 1e6) / http.ok);
+  log(`POST /v1/score: ${Math.round(http.reqPerSec)} req/s (p50 ${http.p50Ms.toFixed(1)} ms, p99 ${http.p99Ms.toFixed(1)} ms, ${http.errors} errors); service CPU ${httpCpuUsPerRequest ?? '?'} µs per request`);
   const stopStart = Date.now();
   const exited = new Promise((resolve) => service.child.once('exit', resolve));
   service.child.kill('SIGTERM');
@@ -267,6 +273,8 @@ async function main(): Promise<void> {
     httpReqPerSec: Math.round(http.reqPerSec),
     mlflowServeReqPerSec: mlflowServeReqPerSec === null ? null : Math.round(mlflowServeReqPerSec),
     workers: WORKERS,
+    serviceCpuUsPerEvent,
+    httpCpuUsPerRequest,
   }));
 }
 
