@@ -35,6 +35,7 @@ import { trainBundle } from '../src/training/index.js';
 import { saveBundle, type BundleManifest } from '../src/models/index.js';
 import { requireStack, uniqueName } from '../test/support/stack.js';
 import { processTreeCpuSeconds } from './support/process-cpu.js';
+import { quantile } from './support/quantile.js';
 
 const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 200_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
@@ -44,11 +45,6 @@ const SWAPS = Number(process.env.BENCH_SWAPS ?? 5);
 const HTTP_SECONDS = 8;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quantile = (xs: number[], q: number) => {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -12,6 +12,7 @@
  */
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
+import { quantile } from './quantile.js';
 
 const [url, bodyFile, secondsArg, concurrencyArg, token] = process.argv.slice(2);
 const target = new URL(url);
@@ -77,5 +78,5 @@ const t0 = performance.now();
 await Promise.all(Array.from({ length: concurrency }, connection));
 const elapsed = (performance.now() - t0) / 1000;
 latencies.sort((a, b) => a - b);
-const q = (p: number) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0;
+const q = (p: number) => quantile(latencies, p, true);
 process.stdout.write(`${JSON.stringify({ ok, errors, seconds: elapsed, reqPerSec: ok / elapsed, p50Ms: q(0.5), p99Ms: q(0.99) })}\n`);
