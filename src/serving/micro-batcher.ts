@@ -1,11 +1,11 @@
 /**
- * Micro-batching for the HTTP path: requests that arrive in the same turn of the event
- * loop are scored in ONE pipeline call. Scoring costs per call (tfjs dispatch, feature
- * matrix set-up) dwarf the cost per row, so 32 concurrent single-event requests scored
- * together cost little more than one. Order inside a batch is arrival order, so per-user
+ * Micro-batching: requests that arrive in the same turn of the event loop are scored in
+ * ONE pipeline call. Scoring costs per call (tfjs dispatch, feature matrix set-up) dwarf
+ * the cost per row, so 32 concurrent single-event HTTP requests scored together cost
+ * little more than one, and so do the partition batches of one Kafka fetch. Order inside a batch is arrival order, so per-user
  * state sees events as they came. When a batch's scoring throws, each request is scored
  * on its own, event by event (isolated-scoring.ts): one poisonous event fails alone,
- * never the other clients' requests that happened to share its batch.
+ * never the other clients' requests (or partitions) that happened to share its batch.
  */
 import type { Activity } from '../events/activity.js';
 import type { Score } from '../models/types.js';
