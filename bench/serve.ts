@@ -15,7 +15,8 @@
  * 5. the same load against `mlflow models serve` on an equivalent pyfunc model.
  * Last line of stdout: {"eventsPerSec","latencyP50Ms","latencyP99Ms" (steady phase, read back),"latencyP99WhileSwappingMs",
  * "latencyToProducedP50Ms","latencyToProducedP99Ms" (steady phase, to the score record's timestamp),"swapP99Ms","lost",
- * "duplicates","httpReqPerSec","mlflowServeReqPerSec","workers","serviceCpuUsPerEvent" (drain window, all the service's processes),"httpCpuUsPerRequest"}
+ * "duplicates","httpReqPerSec","mlflowServeReqPerSec","workers","serviceCpuUsPerEvent" (drain window, all the service's processes),"httpCpuUsPerRequest",
+ * "liveServiceCores","liveHarnessCores" (steady 5k/s phase: the service, and this process)}
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -125,12 +126,20 @@ async function main(): Promise<void> {
   await producer.send(config.topics.models, [encodeModelUpdate(update(0))]);
 
   let seq = 0;
+  // Each pool event serialised once without its id; a message is the new id spliced in front
+  // (the producer's CPU here is taken from the service being measured).
+  const poolRest = pool.map(({ id: _id, ...rest }) => JSON.stringify(rest).slice(1));
   const nextEvent = (): { key: string; value: Buffer; id: string } => {
-    const base = pool[seq % pool.length];
-    const id = `${base.id}#${seq++}`;
-    return { key: base.user, id, value: Buffer.from(JSON.stringify({ ...base, id })) };
+    const k = seq % pool.length;
+    const id = `${pool[k].id}#${seq++}`;
+    return { key: pool[k].user, id, value: Buffer.from(`{"id":${JSON.stringify(id)},${poolRest[k]}`) };
   };
-  const scoresOnTopic = async () => (await bus.endOffsets(config.topics.scores)).reduce((n, o) => n + Number(o.offset), 0);
+  // One connected admin client for the drain's polling (20 a second): a client per poll
+  // would cost the broker and this process a connection handshake each time, CPU taken
+  // from the service being measured.
+  const offsetsAdmin = new Kafka({ clientId: `${run}-offsets`, brokers: stack.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+  await offsetsAdmin.connect();
+  const scoresOnTopic = async () => (await offsetsAdmin.fetchTopicOffsets(config.topics.scores)).reduce((n, o) => n + Number(o.high), 0);
 
   // 1. Pre-load, start the service, count the scores topic until every event has its score.
   for (let i = 0; i < PRELOAD; i += 5_000) {
@@ -155,6 +164,7 @@ async function main(): Promise<void> {
   const wholeDrain = (PRELOAD - firstScore.count) / ((marks[marks.length - 1].at - firstScore.at) / 1000);
   // The service's CPU (primary + workers) per event over the same window: steadier than the rate on a shared machine.
   const serviceCpuUsPerEvent = from.cpu === null || to.cpu === null ? null : Math.round(((to.cpu - from.cpu) * 1e6) / (to.count - from.count));
+  await offsetsAdmin.disconnect();
   log(`sustained: ${Math.round(eventsPerSec)} events/s between 20 % and 90 % of ${PRELOAD} pre-loaded events (${Math.round(wholeDrain)} events/s over the whole drain from the first score), scores acknowledged on the scores topic, ${WORKERS} worker${WORKERS > 1 ? 's' : ''}; service CPU ${serviceCpuUsPerEvent ?? '?'} µs per event`);
 
   // 2 + 3. Live producer at 5k/s, scores read back from the topic; model swaps while it runs.
@@ -169,14 +179,14 @@ async function main(): Promise<void> {
     eachBatch: async (b) => {
       const now = Date.now();
       for (const m of b.messages) {
-        const s = JSON.parse(m.value!.toString()) as { eventId: string; model: { version: string } };
+        const s = scoreKeys(m.value!.toString());
         if (!sentAt.has(s.eventId)) continue; // a pre-loaded event's score
         if (scoredAt.has(s.eventId)) duplicates++;
         else {
           scoredAt.set(s.eventId, now);
           producedAt.set(s.eventId, m.timestamp);
         }
-        if (firstByVersion && !firstByVersion.at && s.model.version === firstByVersion.version) firstByVersion.at = now;
+        if (firstByVersion && !firstByVersion.at && s.version === firstByVersion.version) firstByVersion.at = now;
       }
     },
   });
@@ -184,6 +194,7 @@ async function main(): Promise<void> {
   await sleep(3_000); // the watcher's group join
   let live = true;
   const tickMs = 10;
+  const liveStart = { at: performance.now(), harness: process.cpuUsage(), service: processTreeCpuSeconds(service.child.pid!) };
   const producing = (async () => {
     const startedAt = Date.now();
     let sent = 0;
@@ -202,6 +213,12 @@ async function main(): Promise<void> {
     }
   })();
   await sleep(LIVE_SECONDS * 1000);
+  // CPU of the steady phase, in cores: the service's processes and this one (producer + read back).
+  const liveSeconds = (performance.now() - liveStart.at) / 1000;
+  const harnessCpu = process.cpuUsage(liveStart.harness);
+  const liveHarnessCores = Number(((harnessCpu.user + harnessCpu.system) / 1e6 / liveSeconds).toFixed(2));
+  const serviceCpuNow = processTreeCpuSeconds(service.child.pid!);
+  const liveServiceCores = serviceCpuNow === null || liveStart.service === null ? null : Number(((serviceCpuNow - liveStart.service) / liveSeconds).toFixed(2));
   // Latency is reported for the steady phase and, apart, for the phase with model swaps.
   const swapPhaseStart = Date.now();
   const swapTimes: number[] = [];
@@ -226,6 +243,7 @@ async function main(): Promise<void> {
   // The same steady-phase events, up to the moment the service produced their scores (without the read back).
   const produced = scoredSent.filter(([, t]) => t < swapPhaseStart).map(([id, t]) => producedAt.get(id)! - t);
   log(`live at ${RATE}/s: ${sentAt.size} events; steady ${LIVE_SECONDS} s: latency p50 ${quantile(latencies, 0.5)} ms, p99 ${quantile(latencies, 0.99)} ms; while models swap: p50 ${quantile(swapLatencies, 0.5)} ms, p99 ${quantile(swapLatencies, 0.99)} ms`);
+  log(`steady phase CPU: the service ${liveServiceCores ?? '?'} cores, this process (producer + read back) ${liveHarnessCores} cores`);
   log(`steady phase, produce → score produced (Kafka timestamp of the score record, no read back): p50 ${quantile(produced, 0.5)} ms, p99 ${quantile(produced, 0.99)} ms`);
   log(`swaps under load: ${swapTimes.join(', ')} ms (publish → first score by the new version read back); lost ${lost}; duplicates ${duplicates}`);
 
@@ -271,7 +289,24 @@ async function main(): Promise<void> {
     workers: WORKERS,
     serviceCpuUsPerEvent,
     httpCpuUsPerRequest,
+    liveServiceCores,
+    liveHarnessCores,
   }));
+}
+
+/**
+ * eventId and model version of a score as the service writes it (fast-json-stringify, in
+ * schema order: eventId first), without parsing the whole record; anything else is parsed.
+ */
+function scoreKeys(text: string): { eventId: string; version: string } {
+  if (text.startsWith('{"eventId":"')) {
+    const idEnd = text.indexOf('"', 12);
+    const v = text.indexOf('"version":"', text.indexOf('"model":{'));
+    const eventId = text.slice(12, idEnd);
+    if (idEnd > 0 && v > 0 && !eventId.includes('\\')) return { eventId, version: text.slice(v + 11, text.indexOf('"', v + 11)) };
+  }
+  const s = JSON.parse(text) as { eventId: string; model: { version: string } };
+  return { eventId: s.eventId, version: s.model.version };
 }
 
 async function deleteTopics(brokers: string, topics: string[]): Promise<void> {
