@@ -2,8 +2,8 @@
  * Micro-batching: requests that arrive in the same turn of the event loop are scored in
  * ONE pipeline call. Scoring costs per call (tfjs dispatch, feature matrix set-up) dwarf
  * the cost per row, so 32 concurrent single-event HTTP requests scored together cost
- * little more than one, and so do the partition batches of one Kafka fetch. Order inside a batch is arrival order, so per-user
- * state sees events as they came. When a batch's scoring throws, each request is scored
+ * little more than one, and so do the partition batches of one Kafka fetch. Order inside
+ * a batch is arrival order, so per-user state sees events as they came. When a batch's scoring throws, each request is scored
  * on its own, event by event (isolated-scoring.ts): one poisonous event fails alone,
  * never the other clients' requests (or partitions) that happened to share its batch.
  */
@@ -24,6 +24,8 @@ export class MicroBatcher {
   constructor(private readonly scoreBatch: (activities: Activity[]) => Score[], private readonly maxRows = 2_000) {}
 
   score(activities: Activity[]): Promise<IsolatedScores> {
+    // Nothing to score (a batch of dead letters only): no pipeline call at all.
+    if (activities.length === 0) return Promise.resolve({ scores: [], failed: { indices: [], reason: '' } });
     return new Promise((resolve, reject) => {
       this.queue.push({ activities, resolve, reject });
       if (!this.scheduled) {

@@ -26,6 +26,17 @@ describe('MicroBatcher', () => {
     assert.deepEqual(results.map((r) => r.scores.map((s) => s.eventId)), requests.map((r) => r.map((a) => a.id)));
   });
 
+  it('makes no pipeline call for an empty request (a stream batch of dead letters only)', async () => {
+    const { calls, fn } = recorder();
+    const b = new MicroBatcher(fn);
+    const [empty, one] = await Promise.all([b.score([]), b.score([activity(1, 1)])]);
+    assert.deepEqual(empty, { scores: [], failed: { indices: [], reason: '' } });
+    assert.deepEqual(calls, [['evt-1-1']]);
+    assert.equal(one.scores.length, 1);
+    await b.score([]);
+    assert.equal(calls.length, 1);
+  });
+
   it('caps a batch at maxRows; when a batch throws, each request is scored alone and only the poisonous event fails', async () => {
     const calls: number[] = [];
     const b = new MicroBatcher((acts) => {
