@@ -62,6 +62,7 @@ export class StreamScorer {
   private readonly sender: CoalescingSender;
   /** ...and their events are scored in one pipeline call (partition order kept; a user lives in one partition). */
   private readonly batcher: MicroBatcher;
+  private readonly shadowBatcher: MicroBatcher;
   readonly stats = { champion: new RoleStats(), shadow: new RoleStats() };
   /** Totals since start, for the demo summary and tests. */
   readonly totals = { inputs: 0, scored: 0, alerts: 0, deadLetters: 0, batches: 0 };
@@ -73,6 +74,10 @@ export class StreamScorer {
     // The model's cost per call (tfjs dispatch above all) is paid once per fetch, not once
     // per partition: at 5k events/s a fetch holds ~3 small partition batches.
     this.batcher = new MicroBatcher((activities) => this.ensurePipeline().scoreBatch(activities), 10_000);
+    this.shadowBatcher = new MicroBatcher((activities) => {
+      if (!this.shadowPipeline) throw new Error('no challenger loaded');
+      return this.shadowPipeline.scoreBatch(activities);
+    }, 10_000);
     options.models.onSwap((role, model) => {
       // Same feature spec (the runtime refuses others), so the live profiles stay.
       if (role === 'champion') this.pipeline?.swapModel(model);
@@ -221,7 +226,7 @@ export class StreamScorer {
     const { scores, failed } = await this.batcher.score(activities);
     for (const i of failed.indices) letters.push(this.deadLetter(sources[i], 'scoring_failed', failed.reason));
     const scored = failed.indices.length ? activities.filter((_, i) => !failed.indices.includes(i)) : activities;
-    const shadowScores = this.scoreShadow(scored);
+    const shadowScores = await this.scoreShadow(scored);
 
     const scoreMessages: BusMessage[] = new Array(scores.length);
     const alertMessages: BusMessage[] = [];
@@ -266,12 +271,13 @@ export class StreamScorer {
   }
 
   /** Shadow scores feed metrics and /v1/model only; they are never emitted. */
-  private scoreShadow(activities: Activity[]): Score[] | null {
-    const pipeline = this.shadowPipeline;
-    if (!pipeline || activities.length === 0) return null;
+  private async scoreShadow(activities: Activity[]): Promise<Score[] | null> {
+    if (!this.shadowPipeline || activities.length === 0) return null;
     try {
       // Shadow pipelines keep their own profiles: the champion's must not see an event twice.
-      const scores = pipeline.scoreBatch(activities);
+      // Batched across the fetch's partitions like the champion; an event it cannot score is left out.
+      const { scores, failed } = await this.shadowBatcher.score(activities);
+      if (failed.indices.length) this.options.logger.warn({ events: failed.indices.length, reason: failed.reason }, 'shadow scoring failed for some events');
       const m = this.options.metrics;
       let alerts = 0;
       for (const s of scores) {

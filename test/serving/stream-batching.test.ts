@@ -17,9 +17,8 @@ import { activity } from './fixtures.js';
 
 const TOPICS = { activities: 'acts', scores: 'scores', alerts: 'alerts', deadLetter: 'dlq' };
 
-function setUp() {
-  const calls: string[][] = [];
-  const pipeline: PartitionPipeline = {
+function fakePipeline(calls: string[][]): PartitionPipeline {
+  return {
     scoreBatch: (activities: Activity[]) => {
       calls.push(activities.map((a) => a.id));
       if (activities.some((a) => a.id.includes('poison'))) throw new Error('poisoned row');
@@ -32,12 +31,19 @@ function setUp() {
     snapshotUsers: () => new Uint8Array(),
     merge: () => undefined,
   };
+}
+
+function setUp(opts: { shadow?: boolean } = {}) {
+  const calls: string[][] = [];
+  const shadowCalls: string[][] = [];
+  const champion = { ref: { version: '1' } } as ReadyModel;
+  const challenger = { ref: { version: '2' } } as ReadyModel;
   const runtime = {
     featureSpecHash: 'spec',
-    newPipeline: () => pipeline,
+    newPipeline: (model: ReadyModel) => fakePipeline(model === champion ? calls : shadowCalls),
     decode: (text: string) => ({ ok: true, activities: [JSON.parse(text) as Activity] }),
   } as unknown as ServingRuntime;
-  const models = { champion: { ref: { version: '1' } } as ReadyModel, shadow: undefined, onSwap: () => undefined } as unknown as ModelManager;
+  const models = { champion, shadow: opts.shadow ? challenger : undefined, onSwap: () => undefined } as unknown as ModelManager;
   const requests: Array<Array<{ topic: string; messages: BusMessage[] }>> = [];
   const producer = {
     send: async () => undefined,
@@ -62,7 +68,7 @@ function setUp() {
       value: Buffer.from(JSON.stringify(activity(partition, i, { id }))),
     })),
   });
-  return { scorer, calls, requests, batchOf, handler: () => consumerOptions!.eachBatch };
+  return { scorer, calls, shadowCalls, requests, batchOf, handler: () => consumerOptions!.eachBatch };
 }
 
 test('the partitions of one fetch are scored in one pipeline call and sent in one request', async () => {
@@ -94,4 +100,17 @@ test('a poisonous event in one partition fails alone; the other partitions of th
   assert.equal(letters[0].reason, 'scoring_failed');
   assert.equal(letters[0].partition, 0);
   assert.equal(letters[0].offset, '1');
+});
+
+test('with a challenger in shadow, it too scores the fetch in one call, and only the champion\'s scores are sent', async () => {
+  const { scorer, calls, shadowCalls, requests, batchOf, handler } = setUp({ shadow: true });
+  await scorer.start();
+  const eachBatch = handler();
+  await Promise.all([batchOf(0, ['a0']), batchOf(1, ['b0', 'b1'])].map((b) => eachBatch(b)));
+  assert.deepEqual(calls, [['a0', 'b0', 'b1']]);
+  assert.deepEqual(shadowCalls, [['a0', 'b0', 'b1']]);
+  assert.equal(requests.length, 1);
+  const scored = requests[0].filter((b) => b.topic === TOPICS.scores).flatMap((b) => b.messages);
+  assert.equal(scored.length, 3, 'one score per event: the shadow emits nothing');
+  assert.equal(scorer.stats.shadow.state().scored, 3);
 });
