@@ -3,9 +3,10 @@
  * ONE pipeline call. Scoring costs per call (tfjs dispatch, feature matrix set-up) dwarf
  * the cost per row, so 32 concurrent single-event HTTP requests scored together cost
  * little more than one, and so do the partition batches of one Kafka fetch. Order inside
- * a batch is arrival order, so per-user state sees events as they came. When a batch's scoring throws, each request is scored
- * on its own, event by event (isolated-scoring.ts): one poisonous event fails alone,
- * never the other clients' requests (or partitions) that happened to share its batch.
+ * a batch is arrival order, so per-user state sees events as they came. When a batch's
+ * scoring throws, each request is scored on its own, event by event (isolated-scoring.ts):
+ * one poisonous event fails alone, never the other clients' requests (or partitions)
+ * that happened to share its batch.
  */
 import type { Activity } from '../events/activity.js';
 import type { Score } from '../models/types.js';
@@ -24,8 +25,8 @@ export class MicroBatcher {
   constructor(private readonly scoreBatch: (activities: Activity[]) => Score[], private readonly maxRows = 2_000) {}
 
   score(activities: Activity[]): Promise<IsolatedScores> {
-    // Nothing to score (a batch of dead letters only): no pipeline call at all.
-    if (activities.length === 0) return Promise.resolve({ scores: [], failed: { indices: [], reason: '' } });
+    // Nothing to score (a batch of dead letters only): scoreIsolated answers without a pipeline call.
+    if (activities.length === 0) return Promise.resolve(scoreIsolated(this.scoreBatch, activities));
     return new Promise((resolve, reject) => {
       this.queue.push({ activities, resolve, reject });
       if (!this.scheduled) {
