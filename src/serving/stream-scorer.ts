@@ -232,11 +232,11 @@ export class StreamScorer {
     const alertMessages: BusMessage[] = [];
     for (let i = 0; i < scores.length; i++) {
       const s = scores[i];
-      const value = Buffer.from(stringifyScore(s));
+      const value = stringifyScore(s);
       scoreMessages[i] = { key: s.user, value };
       if (s.alert) alertMessages.push({ key: s.user, value });
     }
-    const letterMessages: BusMessage[] = letters.map((l) => ({ key: null, value: Buffer.from(stringifyDeadLetter(l)) }));
+    const letterMessages: BusMessage[] = letters.map((l) => ({ key: null, value: stringifyDeadLetter(l) }));
     // One acknowledged round trip for all outputs (shared with the other partitions handled
     // now); a failure throws and the batch is redelivered.
     await this.sender.send([

@@ -47,7 +47,7 @@ const RECORD_OVERHEAD = 64;
 type TopicMessages = { topic: string; messages: BusMessage[] };
 
 function messageBytes(m: BusMessage): number {
-  let n = RECORD_OVERHEAD + (m.key === null ? 0 : Buffer.byteLength(m.key)) + (m.value?.length ?? 0);
+  let n = RECORD_OVERHEAD + (m.key === null ? 0 : Buffer.byteLength(m.key)) + (m.value === null ? 0 : typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length);
   if (m.headers) for (const [k, v] of Object.entries(m.headers)) n += k.length + v.length + 8;
   return n;
 }
@@ -77,7 +77,7 @@ export function splitRequests(batches: TopicMessages[], limit = MAX_REQUEST_BYTE
   return requests;
 }
 
-function toKafkaMessages(messages: BusMessage[]): Array<{ key: string | null; value: Buffer | null; headers?: Record<string, string> }> {
+function toKafkaMessages(messages: BusMessage[]): Array<{ key: string | null; value: Buffer | string | null; headers?: Record<string, string> }> {
   // Same shape already; copying would be a per-event allocation on the hot path.
   return messages;
 }

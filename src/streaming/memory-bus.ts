@@ -94,7 +94,7 @@ export class MemoryBus implements EventBus {
         : partitionForKey(m.key, topic.logs.length);
       const log = topic.logs[partition];
       const offset = log.length;
-      log.push({ topic: topicName, partition, offset: String(offset), timestamp: now, key: m.key, value: m.value, headers: m.headers });
+      log.push({ topic: topicName, partition, offset: String(offset), timestamp: now, key: m.key, value: typeof m.value === 'string' ? Buffer.from(m.value) : m.value, headers: m.headers });
       if (topic.compacted && m.key !== null) {
         const previous = topic.latestByKey[partition].get(m.key);
         if (previous !== undefined) log[previous] = undefined;

@@ -5,11 +5,18 @@
 
 export interface BusMessage {
   key: string | null;
-  value: Buffer | null;
+  /**
+   * A string goes out as its UTF-8 bytes. Kafka writes it straight into the produce
+   * request, so a serialised score needs no Buffer of its own (one allocation and copy
+   * per event on the hot path).
+   */
+  value: Buffer | string | null;
   headers?: Record<string, string>;
 }
 
+/** What a consumer receives: the value is always bytes. */
 export interface ConsumedMessage extends BusMessage {
+  value: Buffer | null;
   topic: string;
   partition: number;
   offset: string;
