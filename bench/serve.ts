@@ -5,10 +5,12 @@
  *
  *   npx tsx bench/serve.ts            (KAFKA_BROKERS set → that broker; else the stack is started)
  *   BENCH_WORKERS=1 npx tsx bench/serve.ts   (one worker process; default 2, one per core)
+ *   BENCH_WARMUP_SECONDS / BENCH_LIVE_SECONDS (default 20 / 20): the live phase before and during
+ *   the latency measurement; BENCH_DUMP_LATENCIES=FILE writes "sentAt readBackMs producedMs" per live event.
  *
  * 1. sustained: a pre-loaded activities topic drained end to end (scores acknowledged on
  *    the scores topic, counted from its end offsets);
- * 2. latency: a live producer at 5k events/s; produce → score read back from the scores topic, p50/p99;
+ * 2. latency: a live producer at 5k events/s; after a warm-up, produce → score read back from the scores topic, p50/p99;
  * 3. swap under load: model updates published while the live producer runs; time to the
  *    first score by the new version, events lost (must be 0) and duplicates;
  * 4. HTTP: POST /v1/score single-event requests/s from a second process (loopback);
@@ -16,7 +18,7 @@
  * Last line of stdout: {"eventsPerSec","latencyP50Ms","latencyP99Ms" (steady phase, read back),"latencyP99WhileSwappingMs",
  * "latencyToProducedP50Ms","latencyToProducedP99Ms" (steady phase, to the score record's timestamp),"swapP99Ms","lost",
  * "duplicates","httpReqPerSec","mlflowServeReqPerSec","workers","serviceCpuUsPerEvent" (drain window, all the service's processes),"httpCpuUsPerRequest",
- * "liveServiceCores","liveHarnessCores" (steady 5k/s phase: the service, and this process)}
+ * "liveServiceCores","liveHarnessCores" (steady 5k/s phase: the service, and this process),"latencyWarmupP99Ms"}
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -36,12 +38,22 @@ import { trainBundle } from '../src/training/index.js';
 import { saveBundle, type BundleManifest } from '../src/models/index.js';
 import { requireStack, uniqueName } from '../test/support/stack.js';
 import { processTreeCpuSeconds } from './support/process-cpu.js';
+import { LatencyLedger, type LedgerEntry } from './support/latency-ledger.js';
 import { quantile } from './support/quantile.js';
 
 const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 200_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const RATE = 5_000;
-const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 10);
+const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 20);
+/**
+ * The live producer runs this long before the steady phase is measured. Code that runs
+ * once per fetch or per produce request (most of kafkajs, the batch plumbing) is still
+ * being compiled by V8 for tens of seconds after the drain, which hands it only a few
+ * thousand large batches: traced, ~25 functions a second were still being optimised
+ * 30 s into the live phase, and the compiler threads took 15–18 % of the workers' CPU.
+ * A long-running service is past that; the warm-up's own figures are printed apart.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 20);
 const SWAPS = Number(process.env.BENCH_SWAPS ?? 5);
 const HTTP_SECONDS = 8;
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -81,6 +93,13 @@ function startServe(env: Record<string, string>, workers: number): Promise<{ chi
     });
     child.on('exit', (code) => reject(new Error(`threatlab serve exited with ${code}: ${err.slice(-2000)}`)));
   });
+}
+
+/** p99 latency of the events sent in each `windowMs` from `from` (how the latency settles as the service warms up). */
+function p99PerWindow(scored: LedgerEntry[], from: number, windowMs: number): number[] {
+  const windows: number[][] = [];
+  for (const e of scored) (windows[Math.floor((e.sentAt - from) / windowMs)] ??= []).push(e.scoredAt - e.sentAt);
+  return Array.from(windows, (w) => quantile(w ?? [], 0.99));
 }
 
 async function main(): Promise<void> {
@@ -129,10 +148,10 @@ async function main(): Promise<void> {
   // Each pool event serialised once without its id; a message is the new id spliced in front
   // (the producer's CPU here is taken from the service being measured).
   const poolRest = pool.map(({ id: _id, ...rest }) => JSON.stringify(rest).slice(1));
-  const nextEvent = (): { key: string; value: Buffer; id: string } => {
+  const nextEvent = (): { key: string; value: Buffer; seq: number } => {
     const k = seq % pool.length;
-    const id = `${pool[k].id}#${seq++}`;
-    return { key: pool[k].user, id, value: Buffer.from(`{"id":${JSON.stringify(id)},${poolRest[k]}`) };
+    const id = `${pool[k].id}#${seq}`;
+    return { key: pool[k].user, seq: seq++, value: Buffer.from(`{"id":${JSON.stringify(id)},${poolRest[k]}`) };
   };
   // One connected admin client for the drain's polling (20 a second): a client per poll
   // would cost the broker and this process a connection handshake each time, CPU taken
@@ -174,11 +193,8 @@ async function main(): Promise<void> {
   log(`sustained: ${Math.round(eventsPerSec)} events/s between 20 % and 90 % of ${PRELOAD} pre-loaded events (${Math.round(wholeDrain)} events/s over the whole drain from the first score), scores acknowledged on the scores topic, ${WORKERS} worker${WORKERS > 1 ? 's' : ''}; service CPU ${serviceCpuUsPerEvent ?? '?'} µs per event`);
 
   // 2 + 3. Live producer at 5k/s, scores read back from the topic; model swaps while it runs.
-  const sentAt = new Map<string, number>();
-  const scoredAt = new Map<string, number>();
-  /** When the service produced each score: the Kafka timestamp its producer stamped on the score record. */
-  const producedAt = new Map<string, number>();
-  let duplicates = 0;
+  // Per live event: sent, read back, and the Kafka timestamp the service's producer stamped on its score.
+  const ledger = new LatencyLedger(seq);
   let firstByVersion: { version: string; at: number } | null = null;
   const watcher = bus.consumer({
     topics: [config.topics.scores], groupId: `${run}-watch`, fromBeginning: false,
@@ -186,12 +202,7 @@ async function main(): Promise<void> {
       const now = Date.now();
       for (const m of b.messages) {
         const s = scoreKeys(m.value!.toString());
-        if (!sentAt.has(s.eventId)) continue; // a pre-loaded event's score
-        if (scoredAt.has(s.eventId)) duplicates++;
-        else {
-          scoredAt.set(s.eventId, now);
-          producedAt.set(s.eventId, m.timestamp);
-        }
+        if (!ledger.markScored(sequenceOf(s.eventId), now, Number(m.timestamp))) continue; // a pre-loaded event's score
         if (firstByVersion && !firstByVersion.at && s.version === firstByVersion.version) firstByVersion.at = now;
       }
     },
@@ -200,7 +211,7 @@ async function main(): Promise<void> {
   await sleep(3_000); // the watcher's group join
   let live = true;
   const tickMs = 10;
-  const liveStart = { at: performance.now(), harness: process.cpuUsage(), service: processTreeCpuSeconds(service.child.pid!) };
+  const producingFrom = Date.now();
   const producing = (async () => {
     const startedAt = Date.now();
     let sent = 0;
@@ -209,7 +220,7 @@ async function main(): Promise<void> {
       if (due > 0) {
         const msgs = Array.from({ length: due }, () => {
           const e = nextEvent();
-          sentAt.set(e.id, Date.now());
+          ledger.markSent(e.seq, Date.now());
           return { key: e.key, value: e.value };
         });
         sent += due;
@@ -218,6 +229,9 @@ async function main(): Promise<void> {
       await sleep(tickMs);
     }
   })();
+  await sleep(WARMUP_SECONDS * 1000);
+  const steadyFrom = Date.now();
+  const liveStart = { at: performance.now(), harness: process.cpuUsage(), service: processTreeCpuSeconds(service.child.pid!) };
   await sleep(LIVE_SECONDS * 1000);
   // CPU of the steady phase, in cores: the service's processes and this one (producer + read back).
   const liveSeconds = (performance.now() - liveStart.at) / 1000;
@@ -240,15 +254,22 @@ async function main(): Promise<void> {
   live = false;
   await producing;
   const deadline = Date.now() + 60_000;
-  while ([...sentAt.keys()].some((id) => !scoredAt.has(id)) && Date.now() < deadline) await sleep(100);
+  while (ledger.unscored() > 0 && Date.now() < deadline) await sleep(100);
   await watcher.stop();
-  const scoredSent = [...sentAt].filter(([id]) => scoredAt.has(id));
-  const latencies = scoredSent.filter(([, t]) => t < swapPhaseStart).map(([id, t]) => scoredAt.get(id)! - t);
-  const swapLatencies = scoredSent.filter(([, t]) => t >= swapPhaseStart).map(([id, t]) => scoredAt.get(id)! - t);
-  const lost = [...sentAt.keys()].filter((id) => !scoredAt.has(id)).length;
+  const scored = [...ledger.entries()];
+  const readBack = (e: LedgerEntry) => e.scoredAt - e.sentAt;
+  const steady = scored.filter((e) => e.sentAt >= steadyFrom && e.sentAt < swapPhaseStart);
+  const latencies = steady.map(readBack);
+  const warmupLatencies = scored.filter((e) => e.sentAt < steadyFrom).map(readBack);
+  const swapLatencies = scored.filter((e) => e.sentAt >= swapPhaseStart).map(readBack);
+  if (process.env.BENCH_DUMP_LATENCIES) writeFileSync(process.env.BENCH_DUMP_LATENCIES, scored.map((e) => `${e.sentAt} ${readBack(e)} ${e.producedAt - e.sentAt}`).join('\n'));
+  const lost = ledger.unscored();
+  const duplicates = ledger.duplicates;
   // The same steady-phase events, up to the moment the service produced their scores (without the read back).
-  const produced = scoredSent.filter(([, t]) => t < swapPhaseStart).map(([id, t]) => producedAt.get(id)! - t);
-  log(`live at ${RATE}/s: ${sentAt.size} events; steady ${LIVE_SECONDS} s: latency p50 ${quantile(latencies, 0.5)} ms, p99 ${quantile(latencies, 0.99)} ms; while models swap: p50 ${quantile(swapLatencies, 0.5)} ms, p99 ${quantile(swapLatencies, 0.99)} ms`);
+  const produced = steady.map((e) => e.producedAt - e.sentAt);
+  log(`live at ${RATE}/s: ${ledger.sentCount} events; steady ${LIVE_SECONDS} s: latency p50 ${quantile(latencies, 0.5)} ms, p99 ${quantile(latencies, 0.99)} ms; while models swap: p50 ${quantile(swapLatencies, 0.5)} ms, p99 ${quantile(swapLatencies, 0.99)} ms`);
+  if (WARMUP_SECONDS > 0) log(`warm-up ${WARMUP_SECONDS} s at ${RATE}/s before the steady phase (not in its figures): latency p50 ${quantile(warmupLatencies, 0.5)} ms, p99 ${quantile(warmupLatencies, 0.99)} ms`);
+  log(`p99 per 5 s of the live phase (from its start): ${p99PerWindow(scored.filter((e) => e.sentAt < swapPhaseStart), producingFrom, 5_000).join(', ')} ms`);
   log(`steady phase CPU: the service ${liveServiceCores ?? '?'} cores, this process (producer + read back) ${liveHarnessCores} cores`);
   log(`steady phase, produce → score produced (Kafka timestamp of the score record, no read back): p50 ${quantile(produced, 0.5)} ms, p99 ${quantile(produced, 0.99)} ms`);
   log(`swaps under load: ${swapTimes.join(', ')} ms (publish → first score by the new version read back); lost ${lost}; duplicates ${duplicates}`);
@@ -297,6 +318,7 @@ async function main(): Promise<void> {
     httpCpuUsPerRequest,
     liveServiceCores,
     liveHarnessCores,
+    latencyWarmupP99Ms: quantile(warmupLatencies, 0.99),
   }));
 }
 
@@ -304,6 +326,12 @@ async function main(): Promise<void> {
  * eventId and model version of a score as the service writes it (fast-json-stringify, in
  * schema order: eventId first), without parsing the whole record; anything else is parsed.
  */
+/** The bench's sequence number, after the last '#' of the event id it sent (NaN for other ids). */
+function sequenceOf(eventId: string): number {
+  const hash = eventId.lastIndexOf('#');
+  return hash < 0 ? NaN : Number(eventId.slice(hash + 1));
+}
+
 function scoreKeys(text: string): { eventId: string; version: string } {
   if (text.startsWith('{"eventId":"')) {
     const idEnd = text.indexOf('"', 12);
