@@ -55,6 +55,12 @@ export const ConfigSchema = Type.Object({
     checkpointIntervalMs: Type.Integer({ default: 60_000, minimum: 100 }),
     /** Worker processes of one instance (one per core): each is a consumer-group member; they share the HTTP port. */
     workers: Type.Integer({ default: 1, minimum: 1, maximum: 64 }),
+    /**
+     * How far V8 lets the old generation grow between full collections, in percent of
+     * what the last one left alive (0 = V8's own heuristic, ~10–100 %). A full collection
+     * slows a worker for ~100 ms; see src/serving/heap-growth.ts.
+     */
+    heapGrowthPercent: Type.Integer({ default: 300, minimum: 0, maximum: 1000 }),
   }, { default: {} }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -98,6 +104,7 @@ const ENV_MAP: ReadonlyArray<[string, string]> = [
   ['THREATLAB_MAX_BATCH', 'serve.maxBatch'],
   ['THREATLAB_CHECKPOINT_INTERVAL_MS', 'serve.checkpointIntervalMs'],
   ['THREATLAB_WORKERS', 'serve.workers'],
+  ['THREATLAB_HEAP_GROWTH_PERCENT', 'serve.heapGrowthPercent'],
   ['THREATLAB_LOG_LEVEL', 'logLevel'],
 ];
 

@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/index.js';
 import { ThreatlabError } from '../../errors/index.js';
 import { createLogger } from '../../serving/logger.js';
 import { startService, type Service } from '../../serving/service.js';
+import { applyHeapGrowth } from '../../serving/heap-growth.js';
 import { announceListening, isWorkerProcess, runPrimary } from '../../serving/workers.js';
 import { boolFlag, intFlag, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
@@ -46,6 +47,7 @@ export const serveCommand: Command = {
       serve: { ...(port >= 0 ? { httpPort: port } : {}), ...(host ? { httpHost: host } : {}), ...(workers > 0 ? { workers } : {}) },
     });
     const worker = isWorkerProcess();
+    applyHeapGrowth(config.serve.heapGrowthPercent);
     if (config.serve.workers > 1 && !worker) {
       if (boolFlag(args, 'once')) throw new ThreatlabError('THREATLAB_USAGE', '--once drains the topic in one process: leave out --workers (or set it to 1)');
       return runPrimary({
