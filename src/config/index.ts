@@ -57,8 +57,8 @@ export const ConfigSchema = Type.Object({
     workers: Type.Integer({ default: 1, minimum: 1, maximum: 64 }),
     /**
      * How far V8 lets the old generation grow between full collections, in percent of
-     * what the last one left alive (0 = V8's own heuristic, ~10–100 %). A full collection
-     * slows a worker for ~100 ms; see src/serving/heap-growth.ts.
+     * what the last one left alive (0 = V8's own heuristic, which let a worker grow only
+     * 30–70 %). A full collection slows a worker for ~100 ms; see src/serving/heap-growth.ts.
      */
     heapGrowthPercent: Type.Integer({ default: 300, minimum: 0, maximum: 1000 }),
   }, { default: {} }),

@@ -3,8 +3,10 @@
  *
  * A scoring worker keeps ~100 MB alive (profiles, model, kafkajs) and promotes a few MB
  * of short-lived garbage a second (objects caught in flight by a scavenge). V8's own
- * heuristic lets the old generation grow by roughly 10–100 % of the live size before the
- * next full collection, so a worker ran one every ~10 s, and each slowed it for ~100 ms
+ * heuristic sizes the next full collection's limit from the allocation and collection
+ * speeds; in a worker it let the old generation grow only 30–70 % past the live size
+ * (`--trace-gc`: 103 MB live, next collection at 133–175 MB; a tight allocation loop
+ * gets up to 4×), so a worker ran one every ~10 s, and each slowed it for ~100 ms
  * (incremental marking steps on its thread, the final pause, concurrent marking on the
  * same two cores): at 5k events/s these episodes set the p99 latency. A full collection
  * costs about the same whatever the garbage, so letting the heap grow further before
